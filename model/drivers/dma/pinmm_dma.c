@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fake DMA device.  See include/linux/dma_dev.h.
+ *
+ * Misuse is refused with an error and a kernel-style message, never by
+ * crashing: writing or releasing without a pin, pinning twice, a range
+ * outside the device's pinned window.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/dma_dev.h>
+#include <linux/pagemap.h>
+#include <linux/printk.h>
+#include <linux/tracepoint.h>
+#include <linux/vmstat.h>
+
+void dma_dev_init(struct dma_dev *dev, const char *name)
+{
+	memset(dev, 0, sizeof(*dev));
+	dev->name = name;
+}
+
+int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
+		unsigned long start, unsigned long nr_pages, bool longterm)
+{
+	unsigned int flags = FOLL_WRITE | (longterm ? FOLL_LONGTERM : 0);
+	long got;
+
+	if (dev->pinned) {
+		pr_err("pinmm_dma %s: already holds a pin\n", dev->name);
+		return -EBUSY;
+	}
+	if (!nr_pages || (start & ~PAGE_MASK)) {
+		pr_err("pinmm_dma %s: bad range %#lx+%lu pages\n", dev->name,
+		       start, nr_pages);
+		return -EINVAL;
+	}
+	dev->pages = calloc(nr_pages, sizeof(*dev->pages));
+	if (!dev->pages)
+		return -ENOMEM;
+	got = get_user_pages(mm, start, nr_pages, flags, dev->pages);
+	if (got < 0 || (unsigned long)got != nr_pages) {
+		if (got > 0)
+			put_user_pages(dev->pages, (unsigned long)got);
+		free(dev->pages);
+		dev->pages = NULL;
+		pr_err("pinmm_dma %s: get_user_pages: %ld of %lu pages\n",
+		       dev->name, got, nr_pages);
+		return got < 0 ? (int)got : -EFAULT;
+	}
+	for (unsigned long i = 0; i < nr_pages; i++) {
+		trace_dma_map_page(dev->pages[i], true);
+		trace_event("pin", dev->pages[i], (long)page_count(dev->pages[i]));
+	}
+	dev->mm = mm;
+	dev->start = start;
+	dev->nr_pages = nr_pages;
+	dev->longterm = longterm;
+	dev->pinned = true;
+	return 0;
+}
+
+/*
+ * One DMA burst: @len bytes at @offset of the pinned range, written into
+ * the page frames behind mm's back.
+ */
+int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
+		  u64 seed)
+{
+	unsigned char buf[PAGE_SIZE];
+
+	if (!dev->pinned) {
+		pr_err("pinmm_dma %s: DMA without a pin\n", dev->name);
+		return -EINVAL;
+	}
+	if (!len || offset + len > dev->nr_pages * PAGE_SIZE || offset + len < offset) {
+		pr_err("pinmm_dma %s: DMA %#lx+%zu outside the pinned range\n",
+		       dev->name, offset, len);
+		return -EINVAL;
+	}
+	count_vm_event(DMA_BURSTS);
+	while (len) {
+		struct page *page = dev->pages[offset / PAGE_SIZE];
+		unsigned int off = (unsigned int)(offset % PAGE_SIZE);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = dma_pattern_byte(seed, offset + i);
+		data_race_begin();
+		memcpy((char *)page_address(page) + off, buf, n);
+		data_race_end();
+		trace_dma_write(page, off, buf, n);
+		count_vm_events(DMA_BYTES, (long)n);
+		offset += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int dma_dev_release(struct dma_dev *dev, bool dirty)
+{
+	if (!dev->pinned) {
+		pr_err("pinmm_dma %s: release without a pin\n", dev->name);
+		return -EINVAL;
+	}
+	for (unsigned long i = 0; i < dev->nr_pages; i++)
+		trace_dma_unmap_page(dev->pages[i], true);
+	if (dirty)
+		put_user_pages_dirty_lock(dev->pages, dev->nr_pages);
+	else
+		put_user_pages(dev->pages, dev->nr_pages);
+	free(dev->pages);
+	dev->pages = NULL;
+	dev->pinned = false;
+	dev->nr_pages = 0;
+	return 0;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ext4 inode data paths: block mapping, reading pages, ->page_mkwrite,
+ * ->writepage, truncate and hole punching.
+ *
+ * ext4_writepage() is the function of the 2018 report: it takes the page's
+ * buffers with page_buffers(), whose BUG_ON(!PagePrivate(page)) fires when
+ * a page was dirtied after reclaim dropped its buffers.  This is ext4 as in
+ * Linux 4.4, the kernel of the report; ext4 turned that BUG into a warning
+ * and a silent skip only in 2022.
+ *
+ * Locking: i_rwsem (truncate, punch) -> PG_locked -> i_data_sem (the
+ * block map) -> s_alloc_lock.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/blkdev.h>
+#include <linux/pagemap.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/writeback.h>
+
+#include "ext4.h"
+
+sector_t ext4_bmap(struct inode *inode, sector_t iblock)
+{
+	sector_t blk = 0;
+
+	down_read(&inode->i_data_sem);
+	if (iblock < inode->i_max_blocks)
+		blk = inode->i_blocks_map[iblock];
+	up_read(&inode->i_data_sem);
+	return blk;
+}
+
+static void map_bh(struct buffer_head *bh, struct super_block *sb,
+		   sector_t block)
+{
+	bh->b_bdev = sb->s_bdev;
+	bh->b_blocknr = block;
+	set_buffer_mapped(bh);
+}
+
+/* Map file block @iblock into @bh, allocating it when @create. */
+int ext4_get_block(struct inode *inode, sector_t iblock,
+		   struct buffer_head *bh, int create)
+{
+	struct super_block *sb = inode->i_sb;
+	sector_t blk;
+
+	if (iblock >= inode->i_max_blocks)
+		return -EFBIG;
+	down_write(&inode->i_data_sem);
+	blk = inode->i_blocks_map[iblock];
+	if (!blk && create) {
+		blk = ext4_new_block(sb);
+		if (!blk) {
+			up_write(&inode->i_data_sem);
+			return -ENOSPC;
+		}
+		inode->i_blocks_map[iblock] = blk;
+		set_buffer_new(bh);
+	}
+	up_write(&inode->i_data_sem);
+	if (blk)
+		map_bh(bh, sb, blk);
+	return 0;
+}
+
+/*
+ * ->readpage, as ext4_mpage_readpages() does it: read every block of the
+ * page straight into the frame (zeroes for holes and beyond EOF), attach
+ * no buffers, mark the page uptodate and unlock it.
+ */
+static int ext4_readpage(struct file *file, struct page *page)
+{
+	struct inode *inode = page->mapping->host;
+	unsigned int bsize = i_blocksize(inode);
+	unsigned int per_page = PAGE_SIZE / bsize;
+	loff_t size = i_size_read(inode);
+	char *frame = page_address(page);
+	int err = 0;
+
+	(void)file;
+	for (unsigned int i = 0; i < per_page; i++) {
+		sector_t iblock = (sector_t)page->index * per_page + i;
+		loff_t pos = (loff_t)iblock * bsize;
+		sector_t blk = pos < size ? ext4_bmap(inode, iblock) : 0;
+
+		data_race_begin();
+		if (blk)
+			err = blkdev_read(inode->i_sb->s_bdev, frame + i * bsize,
+					  bsize, (u64)blk * bsize);
+		else
+			memset(frame + i * bsize, 0, bsize);
+		data_race_end();
+		if (err)
+			break;
+	}
+	count_vm_event(PGPGIN);
+	if (!err)
+		SetPageUptodate(page);
+	else
+		SetPageError(page);
+	unlock_page(page);
+	return err;
+}
+
+/*
+ * Write the dirty, mapped buffers of [0, len) of a locked page: the page
+ * goes under writeback, is unlocked, and each buffer is submitted; the last
+ * completion ends the page's writeback.  (ext4_bio_write_page().)
+ */
+static int ext4_bio_write_page(struct page *page, unsigned int len,
+			       struct writeback_control *wbc)
+{
+	struct buffer_head *bh, *head;
+	unsigned int block_start;
+	int nr_submitted = 0;
+	int ret = 0;
+
+	(void)wbc;
+	BUG_ON(!PageLocked(page));
+	BUG_ON(PageWriteback(page));
+	set_page_writeback(page);
+	ClearPageError(page);
+
+	bh = head = page_buffers(page);
+	block_start = 0;
+	do {
+		if (block_start >= len) {
+			clear_buffer_dirty(bh);
+			set_buffer_uptodate(bh);
+		} else if (!buffer_dirty(bh) || !buffer_mapped(bh)) {
+			/* A hole: nothing to write, and nothing will be. */
+			if (!buffer_mapped(bh))
+				clear_buffer_dirty(bh);
+		} else {
+			lock_buffer(bh);
+			if (test_clear_buffer_dirty(bh))
+				mark_buffer_async_write(bh);
+			else
+				unlock_buffer(bh);
+		}
+		block_start += (unsigned int)bh->b_size;
+		bh = bh->b_this_page;
+	} while (bh != head);
+	unlock_page(page);
+
+	do {
+		struct buffer_head *next = bh->b_this_page;
+
+		if (buffer_async_write(bh)) {
+			int err = submit_bh(REQ_OP_WRITE, bh);
+
+			if (err && !ret)
+				ret = err;
+			nr_submitted++;
+		}
+		bh = next;
+	} while (bh != head);
+	if (!nr_submitted)
+		end_page_writeback(page);
+	count_vm_event(NR_WRITTEN);
+	trace_event("writepage", page, nr_submitted);
+	return ret;
+}
+
+static int ext4_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct inode *inode = page->mapping->host;
+	loff_t size = i_size_read(inode);
+	unsigned int len;
+	struct buffer_head *page_bufs;
+
+	if ((loff_t)page->index == size >> PAGE_SHIFT)
+		len = (unsigned int)(size & ~PAGE_MASK);
+	else
+		len = PAGE_SIZE;
+	page_bufs = page_buffers(page);
+	(void)page_bufs;
+	if (page_offset(page) >= size) {
+		/* Wholly outside i_size: truncate will remove it. */
+		unlock_page(page);
+		return 0;
+	}
+	return ext4_bio_write_page(page, len, wbc);
+}
+
+static int ext4_writepages(struct address_space *mapping,
+			   struct writeback_control *wbc)
+{
+	return write_cache_pages(mapping, wbc, __writepage, mapping);
+}
+
+static int ext4_set_page_dirty(struct page *page)
+{
+	return __set_page_dirty_buffers(page);
+}
+
+static void ext4_invalidatepage(struct page *page, unsigned int offset,
+				unsigned int length)
+{
+	block_invalidatepage(page, offset, length);
+}
+
+static int ext4_releasepage(struct page *page, gfp_t wait)
+{
+	(void)wait;
+	return try_to_free_buffers(page);
+}
+
+static const struct address_space_operations ext4_aops = {
+	.readpage = ext4_readpage,
+	.writepage = ext4_writepage,
+	.writepages = ext4_writepages,
+	.set_page_dirty = ext4_set_page_dirty,
+	.invalidatepage = ext4_invalidatepage,
+	.releasepage = ext4_releasepage,
+};
+
+const struct address_space_operations *ext4_get_aops(void)
+{
+	return &ext4_aops;
+}
+
+static int block_page_mkwrite_return(int err)
+{
+	if (err == 0)
+		return VM_FAULT_LOCKED;
+	if (err == -EFAULT || err == -EAGAIN)
+		return VM_FAULT_NOPAGE;
+	if (err == -ENOMEM)
+		return VM_FAULT_OOM;
+	return VM_FAULT_SIGBUS;
+}
+
+static int ext4_page_mkwrite(struct vm_fault *vmf)
+{
+	int err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
+
+	return block_page_mkwrite_return(err);
+}
+
+static const struct vm_operations_struct ext4_file_vm_ops = {
+	.fault = filemap_fault,
+	.page_mkwrite = ext4_page_mkwrite,
+};
+
+int ext4_open(struct inode *inode, struct file *file)
+{
+	file->f_inode = inode;
+	file->f_mapping = inode->i_mapping;
+	file->f_vm_ops = &ext4_file_vm_ops;
+	file->f_fsync = ext4_sync_file;
+	return 0;
+}
+
+/* Free the blocks of file blocks [first, last]. */
+static void ext4_free_range(struct inode *inode, sector_t first, sector_t last)
+{
+	down_write(&inode->i_data_sem);
+	for (sector_t b = first; b <= last && b < inode->i_max_blocks; b++) {
+		if (!inode->i_blocks_map[b])
+			continue;
+		ext4_free_block(inode->i_sb, inode->i_blocks_map[b]);
+		inode->i_blocks_map[b] = 0;
+	}
+	up_write(&inode->i_data_sem);
+}
+
+/* truncate(2): the size change of ext4_setattr(). */
+int ext4_setattr_size(struct inode *inode, loff_t newsize)
+{
+	loff_t oldsize;
+
+	if (newsize < 0)
+		return -EINVAL;
+	if ((u64)newsize > (u64)inode->i_max_blocks << inode->i_blkbits)
+		return -EFBIG;
+	inode_lock(inode);
+	oldsize = i_size_read(inode);
+	truncate_setsize(inode, newsize);
+	if (newsize < oldsize) {
+		sector_t first = (sector_t)DIV_ROUND_UP((u64)newsize,
+							i_blocksize(inode));
+
+		ext4_free_range(inode, first, inode->i_max_blocks - 1);
+	}
+	inode_unlock(inode);
+	return 0;
+}
+
+/* fallocate(FALLOC_FL_PUNCH_HOLE): drop the cache, free whole blocks. */
+int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
+{
+	unsigned int bsize;
+	sector_t first, last;
+
+	if (offset < 0 || length <= 0)
+		return -EINVAL;
+	inode_lock(inode);
+	bsize = i_blocksize(inode);
+	if (offset + length > i_size_read(inode))
+		length = i_size_read(inode) - offset;
+	if (length <= 0)
+		goto out;
+	truncate_pagecache_range(inode, offset, offset + length - 1);
+	first = (sector_t)DIV_ROUND_UP((u64)offset, bsize);
+	last = (sector_t)((u64)(offset + length) / bsize);
+	if (last > first)
+		ext4_free_range(inode, first, last - 1);
+out:
+	inode_unlock(inode);
+	return 0;
+}
+
+int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	(void)datasync;
+	return filemap_write_and_wait_range(file->f_mapping, start, end);
+}

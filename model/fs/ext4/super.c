@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mounting the model's ext4 on a block device, and creating its files.
+ *
+ * There is no on-disk metadata: the block bitmap and the block maps live
+ * in memory, and only file data is on the device.  Files are created
+ * before the machine runs, as if a previous boot had written them: their
+ * blocks are allocated contiguously and their initial bytes written
+ * straight to the device.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/blkdev.h>
+#include <linux/pagemap.h>
+#include <linux/writeback.h>
+
+#include "ext4.h"
+
+const struct address_space_operations *ext4_get_aops(void);
+
+int ext4_fill_super(struct super_block *sb, struct block_device *bdev,
+		    unsigned int blocksize, sector_t nr_blocks)
+{
+	if (blocksize != 1024 && blocksize != 2048 && blocksize != 4096)
+		return -EINVAL;
+	memset(sb, 0, sizeof(*sb));
+	sb->s_blocksize = blocksize;
+	sb->s_blocksize_bits = (unsigned int)__builtin_ctz(blocksize);
+	sb->s_bdev = bdev;
+	sb->s_nr_blocks = nr_blocks;
+	sb->s_next_block = 1;
+	sb->s_next_ino = 12;
+	sb->s_block_bitmap = calloc((nr_blocks + BITS_PER_LONG - 1) / BITS_PER_LONG,
+				    sizeof(unsigned long));
+	if (!sb->s_block_bitmap)
+		return -ENOMEM;
+	spin_lock_init(&sb->s_alloc_lock);
+	spin_lock_init(&sb->s_inode_list_lock);
+	INIT_LIST_HEAD(&sb->s_inodes);
+	return 0;
+}
+
+void ext4_put_super(struct super_block *sb)
+{
+	while (!list_empty(&sb->s_inodes))
+		ext4_evict_inode(list_first_entry(&sb->s_inodes, struct inode,
+						  i_sb_list));
+	free(sb->s_block_bitmap);
+	spin_lock_destroy(&sb->s_alloc_lock);
+	spin_lock_destroy(&sb->s_inode_list_lock);
+}
+
+/*
+ * Create a file of @size bytes (at most @max_size) holding @data, which
+ * may be NULL for zeroes.  Returns NULL if the device is too small.
+ */
+struct inode *ext4_create(struct super_block *sb, const char *name,
+			  loff_t size, loff_t max_size, const void *data)
+{
+	struct inode *inode;
+	unsigned int bsize = (unsigned int)sb->s_blocksize;
+	unsigned long max_pages = DIV_ROUND_UP((u64)max_size, PAGE_SIZE);
+	sector_t nr_blocks = DIV_ROUND_UP((u64)size, bsize);
+
+	if (size < 0 || max_size < size || !max_size)
+		return NULL;
+	inode = calloc(1, sizeof(*inode));
+	if (!inode)
+		return NULL;
+	inode->i_ino = sb->s_next_ino++;
+	inode->i_name = name;
+	inode->i_sb = sb;
+	inode->i_blkbits = sb->s_blocksize_bits;
+	inode->i_size = size;
+	inode->i_mapping = &inode->i_data;
+	inode->i_max_blocks = max_pages * (PAGE_SIZE / bsize);
+	inode->i_blocks_map = calloc(inode->i_max_blocks, sizeof(sector_t));
+	init_rwsem(&inode->i_rwsem);
+	init_rwsem(&inode->i_data_sem);
+	INIT_LIST_HEAD(&inode->i_io_list);
+	address_space_init(&inode->i_data, inode, ext4_get_aops(), max_pages);
+	spin_lock(&sb->s_inode_list_lock);
+	list_add_tail(&inode->i_sb_list, &sb->s_inodes);
+	spin_unlock(&sb->s_inode_list_lock);
+
+	for (sector_t b = 0; b < nr_blocks; b++) {
+		sector_t blk = ext4_new_block(sb);
+		unsigned char buf[4096];
+		size_t n = bsize;
+
+		if (!blk) {
+			ext4_evict_inode(inode);
+			return NULL;
+		}
+		inode->i_blocks_map[b] = blk;
+		memset(buf, 0, sizeof(buf));
+		if ((loff_t)(b * bsize + n) > size)
+			n = (size_t)(size - (loff_t)(b * bsize));
+		if (data)
+			memcpy(buf, (const char *)data + b * bsize, n);
+		if (blkdev_write(sb->s_bdev, buf, bsize, (u64)blk * bsize)) {
+			ext4_evict_inode(inode);
+			return NULL;
+		}
+	}
+	return inode;
+}
+
+/*
+ * Forget an inode at unmount: its pages must be gone (the machine's
+ * memory goes with it), its blocks are freed.
+ */
+void ext4_evict_inode(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+
+	inode_wb_list_del(inode);
+	spin_lock(&sb->s_inode_list_lock);
+	list_del(&inode->i_sb_list);
+	spin_unlock(&sb->s_inode_list_lock);
+	for (sector_t b = 0; b < inode->i_max_blocks; b++)
+		if (inode->i_blocks_map[b])
+			ext4_free_block(sb, inode->i_blocks_map[b]);
+	address_space_destroy(&inode->i_data);
+	destroy_rwsem(&inode->i_rwsem);
+	destroy_rwsem(&inode->i_data_sem);
+	free(inode->i_blocks_map);
+	free(inode);
+}

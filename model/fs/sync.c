@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsync() and sync().
+ */
+#include <errno.h>
+#include <limits.h>
+
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/vmstat.h>
+#include <linux/writeback.h>
+
+int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	unsigned long waits = current ? current->pin_waits : 0;
+	int ret;
+
+	if (!file->f_fsync)
+		return -EINVAL;
+	count_vm_event(FSYNC_CALLS);
+	trace_event("fsync_enter", NULL, 0);
+	ret = file->f_fsync(file, start, end, datasync);
+	if (current && current->pin_waits != waits)
+		count_vm_event(FSYNC_WAITED_UNPIN);
+	trace_event("fsync_exit", NULL, ret);
+	return ret;
+}
+
+int vfs_fsync(struct file *file, int datasync)
+{
+	return vfs_fsync_range(file, 0, LLONG_MAX, datasync);
+}
+
+void sync_filesystem(struct super_block *sb)
+{
+	sync_inodes_sb(sb);
+}

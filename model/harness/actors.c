@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the scenario's tasks do: the step interpreter of processes, devices
+ * and kernel-context actors.
+ *
+ * A process has its own mm; its steps are system calls (mmap, munmap,
+ * fsync, truncate, fallocate) and CPU loads and stores through its page
+ * tables.  A device acts on another process's mapping through the fake DMA
+ * driver.  Every step runs in the actor's task, through the same kernel
+ * paths a real task would take.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+
+#include "../fs/ext4/ext4.h"
+#include "machine.h"
+#include "oracle.h"
+
+u8 pattern_byte(u64 seed, u64 pos)
+{
+	return dma_pattern_byte(seed ^ 0x5a5a5a5a5a5a5a5aULL, pos);
+}
+
+void machine_error(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&m->lock);
+	if (!m->error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(m->error, sizeof(m->error), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void actor_fail(struct actor_state *as, const struct scn_step *st,
+		       const char *what, int err)
+{
+	machine_error(as->m, "%s: step %d (%s) failed: %s", as->a->name,
+		      (int)(st - as->a->steps), what, strerror(-err));
+}
+
+static int do_store(struct actor_state *as, const struct scn_step *st)
+{
+	int map = st->map;
+	unsigned char buf[PAGE_SIZE];
+	u64 base = st->offset, len = st->len;
+	unsigned int count = st->count ? st->count : 1;
+
+	for (unsigned int n = 0; n < count; n++) {
+		u64 off = base, chunk = len;
+		u64 seed = as->m->seed ^ ((u64)as->idx << 48) ^ ++as->seq;
+
+		if (st->random) {
+			u64 page = prandom_u64() % (len / PAGE_SIZE);
+
+			chunk = 64 + prandom_u64() % (PAGE_SIZE - 64);
+			off = base + page * PAGE_SIZE + prandom_u64() % (PAGE_SIZE - chunk + 1);
+		}
+		while (chunk) {
+			size_t piece = min_t(u64, chunk, sizeof(buf));
+			int err;
+
+			for (size_t i = 0; i < piece; i++)
+				buf[i] = pattern_byte(seed, off + i);
+			err = user_store(as->mm, as->map_addr[map] + off, buf, piece);
+			if (err)
+				return err;
+			off += piece;
+			chunk -= piece;
+		}
+	}
+	return 0;
+}
+
+static int do_verify(struct actor_state *as, const struct scn_step *st)
+{
+	struct machine *m = as->m;
+	struct inode *inode = m->inodes[as->map_file[st->map]];
+	unsigned char buf[PAGE_SIZE];
+
+	for (u64 off = st->offset; off < st->offset + st->len; off += PAGE_SIZE) {
+		u64 pos = as->map_offset[st->map] + off;
+		char why[256] = "";
+		long bad;
+		int err;
+
+		if (pos >= (u64)i_size_read(inode))
+			break;
+		err = user_load(as->mm, as->map_addr[st->map] + off, buf, PAGE_SIZE);
+		if (err)
+			return err;
+		bad = oracle_verify(inode, pos, buf, PAGE_SIZE, why, sizeof(why));
+		if (!bad)
+			continue;
+		pthread_mutex_lock(&m->lock);
+		if (!m->readback_lost)
+			snprintf(m->readback_why, sizeof(m->readback_why), "%s",
+				 why);
+		m->readback_lost += bad;
+		pthread_mutex_unlock(&m->lock);
+	}
+	return 0;
+}
+
+static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
+{
+	struct machine *m = as->m;
+	unsigned long addr;
+
+	if (as->nr_maps == SCN_MAX_MAPS)
+		return -ENOMEM;
+	addr = do_mmap(as->mm, &m->files[st->file], st->len,
+		       VM_SHARED | VM_WRITE, st->offset >> PAGE_SHIFT);
+	if (IS_ERR_VALUE_ADDR(addr))
+		return (int)(long)addr;
+	as->map_addr[as->nr_maps] = addr;
+	as->map_len[as->nr_maps] = st->len;
+	as->map_file[as->nr_maps] = st->file;
+	as->map_offset[as->nr_maps] = st->offset;
+	as->nr_maps++;
+	return 0;
+}
+
+static int do_pin(struct actor_state *as, const struct scn_step *st)
+{
+	struct actor_state *target = &as->m->actors[st->target];
+	int err;
+
+	err = dma_dev_pin(&as->dev, target->mm,
+			  target->map_addr[st->map] + st->offset,
+			  st->len >> PAGE_SHIFT, st->longterm);
+	if (err) {
+		pthread_mutex_lock(&as->m->lock);
+		if (!as->m->refused[0])
+			snprintf(as->m->refused, sizeof(as->m->refused),
+				 "%s: get_user_pages of %s's mapping refused: %s",
+				 as->a->name, target->a->name, strerror(-err));
+		pthread_mutex_unlock(&as->m->lock);
+	}
+	return err;
+}
+
+static int do_dma(struct actor_state *as, const struct scn_step *st)
+{
+	unsigned int count = st->count ? st->count : 1;
+
+	for (unsigned int n = 0; n < count; n++) {
+		u64 seed = as->m->seed ^ ((u64)as->idx << 48) ^ ++as->seq;
+		int err = dma_dev_write(&as->dev, st->offset, st->len, seed);
+
+		if (err)
+			return err;
+		if (st->gap && n + 1 < count)
+			fsleep(st->gap);
+	}
+	return 0;
+}
+
+static int do_memory_failure(struct actor_state *as, const struct scn_step *st)
+{
+	struct inode *inode = as->m->inodes[st->file];
+	struct page *page = find_get_page(inode->i_mapping, st->offset >> PAGE_SHIFT);
+	int ret;
+
+	if (!page)
+		return -ENOENT;
+	ret = memory_failure(page_to_pfn(page), 0);
+	put_page(page);
+	return ret == -EBUSY ? 0 : ret;
+}
+
+static int run_step(struct actor_state *as, const struct scn_step *st)
+{
+	struct machine *m = as->m;
+
+	switch (st->op) {
+	case OP_NONE:
+		return 0;
+	case OP_MMAP:
+		return do_mmap_step(as, st);
+	case OP_MUNMAP:
+		return do_munmap(as->mm, as->map_addr[st->map], as->map_len[st->map]);
+	case OP_STORE:
+		return do_store(as, st);
+	case OP_VERIFY:
+		return do_verify(as, st);
+	case OP_FSYNC:
+		return vfs_fsync(&m->files[st->file], 0);
+	case OP_TRUNCATE:
+		return ext4_setattr_size(m->inodes[st->file], (loff_t)st->len);
+	case OP_PUNCH:
+		return ext4_punch_hole(m->inodes[st->file], (loff_t)st->offset,
+				       (loff_t)st->len);
+	case OP_PIN:
+		return do_pin(as, st);
+	case OP_DMA:
+		return do_dma(as, st);
+	case OP_RELEASE:
+		return dma_dev_release(&as->dev, st->dirty);
+	case OP_SLEEP:
+		fsleep(st->gap);
+		return 0;
+	case OP_WAIT:
+		wait_for_completion(&m->events[st->event]);
+		return 0;
+	case OP_SIGNAL:
+		complete_all(&m->events[st->event]);
+		return 0;
+	case OP_MEMORY_FAILURE:
+		return do_memory_failure(as, st);
+	}
+	return -EINVAL;
+}
+
+static const char *const op_names[] = {
+	[OP_NONE] = "none", [OP_MMAP] = "mmap", [OP_MUNMAP] = "munmap",
+	[OP_STORE] = "store", [OP_VERIFY] = "verify", [OP_FSYNC] = "fsync",
+	[OP_TRUNCATE] = "truncate", [OP_PUNCH] = "punch", [OP_PIN] = "pin",
+	[OP_DMA] = "dma", [OP_RELEASE] = "release", [OP_SLEEP] = "sleep",
+	[OP_WAIT] = "wait", [OP_SIGNAL] = "signal",
+	[OP_MEMORY_FAILURE] = "memory_failure",
+};
+
+void actor_main(void *arg)
+{
+	struct actor_state *as = arg;
+	const struct scn_actor *a = as->a;
+
+	current->mm = as->mm;
+	for (unsigned int loop = 0; loop <= a->loops; loop++) {
+		for (int i = 0; i < a->nr_steps; i++) {
+			const struct scn_step *st = &a->steps[i];
+			int err = run_step(as, st);
+
+			if (!err)
+				continue;
+			if (st->op != OP_PIN)
+				actor_fail(as, st, op_names[st->op], err);
+			goto out;
+		}
+	}
+out:
+	if (a->kind == ACTOR_DEVICE && as->dev.pinned) {
+		pr_info("pinmm_dma %s: released at close\n", a->name);
+		dma_dev_release(&as->dev, true);
+	}
+	if (a->kind == ACTOR_PROCESS)
+		exit_mmap(as->mm);	/* the process exits */
+	__atomic_store_n(&as->done, true, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run's machine: what a scenario boots, and its tasks.
+ */
+#ifndef _HARNESS_MACHINE_H
+#define _HARNESS_MACHINE_H
+
+#include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/dma_dev.h>
+#include <linux/fs.h>
+#include <linux/writeback.h>
+
+#include "scenario.h"
+
+struct machine;
+
+struct actor_state {
+	struct machine *m;
+	const struct scn_actor *a;
+	int idx;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int nr_maps;
+	unsigned long map_addr[SCN_MAX_MAPS];
+	u64 map_len[SCN_MAX_MAPS];
+	int map_file[SCN_MAX_MAPS];
+	u64 map_offset[SCN_MAX_MAPS];
+	struct dma_dev dev;
+	u64 seq;		/* stores and bursts done, for their patterns */
+	bool done;
+};
+
+struct machine {
+	const struct scenario *scn;
+	u64 seed;
+	struct block_device bdev;
+	struct super_block sb;
+	struct bdi_writeback wb;
+	struct inode *inodes[SCN_MAX_FILES];
+	struct file files[SCN_MAX_FILES];
+	struct completion events[SCN_MAX_EVENTS];
+	struct actor_state actors[SCN_MAX_ACTORS];
+	struct task_struct *reclaim_starter;
+	bool kswapd_running;
+	int oopsed;			/* atomic */
+	pthread_mutex_t lock;		/* the fields below */
+	char error[256];
+	char refused[256];
+	long long readback_lost;
+	char readback_why[256];
+};
+
+int machine_boot(struct machine *m, const struct scenario *scn,
+		 const char *policy, u64 seed, bool echo_log);
+void machine_start_actors(struct machine *m);
+void machine_stop_kthreads(struct machine *m);
+void machine_teardown(struct machine *m, bool killed);
+void machine_error(struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+u8 pattern_byte(u64 seed, u64 pos);
+
+#endif /* _HARNESS_MACHINE_H */

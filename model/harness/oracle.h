@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The data-integrity oracle: an independent shadow of every byte that a
+ * CPU store or a device's DMA wrote into a file, fed by tracepoints, and
+ * compared with the block device after the final sync.
+ */
+#ifndef _HARNESS_ORACLE_H
+#define _HARNESS_ORACLE_H
+
+#include <linux/fs.h>
+
+struct fb_info;
+
+int oracle_init(void);
+void oracle_exit(void);
+/* Track @inode, whose current content is @data (NULL: zeroes). */
+int oracle_add_file(struct inode *inode, u64 max_size, const void *data);
+int oracle_add_fb(struct fb_info *info);
+void oracle_attach(void);
+void oracle_detach(void);
+
+/* Compare @len loaded bytes at @pos of @inode with the shadow. */
+long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
+		   char *why, size_t why_len);
+/* After the final sync: bytes of live ranges that differ on the device. */
+long long oracle_check(char *why, size_t why_len);
+
+/* Flight recorder: the last events, per page. */
+char *flight_recorder_dump(const unsigned long *pfns, int nr_pfns);
+/* The page of @pid's last event, in @pfns[0]; returns 0 or 1. */
+int flight_last_page_of(int pid, unsigned long *pfns);
+
+#endif /* _HARNESS_ORACLE_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scenario: the machine to boot and what its tasks do.  Built-in
+ * scenarios are written as these tables (harness/builtin.c); scenario files
+ * will parse into the same tables.
+ *
+ * Units: bytes for sizes and offsets, microseconds of the model clock for
+ * durations.
+ */
+#ifndef _HARNESS_SCENARIO_H
+#define _HARNESS_SCENARIO_H
+
+#include <linux/types.h>
+
+#define SCN_MAX_FILES 8
+#define SCN_MAX_ACTORS 16
+#define SCN_MAX_STEPS 32
+#define SCN_MAX_MAPS 8
+#define SCN_MAX_EVENTS 16
+
+enum scn_op {
+	OP_NONE,
+	/* processes */
+	OP_MMAP,	/* file, offset, len -> map slot (in order) */
+	OP_MUNMAP,	/* map */
+	OP_STORE,	/* map, offset, len; random: len bytes at a random place */
+	OP_VERIFY,	/* map, offset, len: load and compare with the oracle */
+	OP_FSYNC,	/* file */
+	OP_TRUNCATE,	/* file, len = new size */
+	OP_PUNCH,	/* file, offset, len */
+	/* devices */
+	OP_PIN,		/* target process, map, offset, len (page aligned) */
+	OP_DMA,		/* offset, len, count bursts, gap between them */
+	OP_RELEASE,	/* dirty or clean */
+	/* anyone */
+	OP_SLEEP,	/* gap */
+	OP_WAIT,	/* event */
+	OP_SIGNAL,	/* event */
+	OP_MEMORY_FAILURE,	/* file, offset: poison the page cached there */
+};
+
+struct scn_step {
+	enum scn_op op;
+	int file;
+	int map;
+	int target;		/* OP_PIN: the process actor */
+	u64 offset;
+	u64 len;
+	unsigned int count;	/* OP_DMA bursts, or repeats of OP_STORE */
+	u64 gap;		/* us */
+	bool dirty;
+	bool longterm;
+	bool random;
+	int event;
+};
+
+enum scn_actor_kind {
+	ACTOR_PROCESS,
+	ACTOR_DEVICE,
+	ACTOR_KTHREAD,	/* a kernel context: memory failure, a sync caller */
+};
+
+struct scn_actor {
+	enum scn_actor_kind kind;
+	const char *name;
+	unsigned int loops;	/* run the steps this many times (0: once) */
+	int nr_steps;
+	struct scn_step steps[SCN_MAX_STEPS];
+};
+
+struct scn_file {
+	const char *name;
+	u64 size;
+	u64 max_size;
+};
+
+struct scenario {
+	const char *name;
+	const char *description;
+	unsigned long memory_pages;
+	int nodes;
+	unsigned int blocksize;
+	int nr_files;
+	struct scn_file files[SCN_MAX_FILES];
+	int nr_actors;
+	struct scn_actor actors[SCN_MAX_ACTORS];
+	int nr_events;
+	const char *events[SCN_MAX_EVENTS];
+	/* The flusher: interval 0 means only on demand. */
+	u64 flusher_interval;
+	u64 dirty_expire;
+	bool flusher_sync_all;
+	/* kswapd: forced passes every reclaim_interval, from reclaim_start. */
+	u64 reclaim_interval;
+	unsigned long reclaim_target;
+	int reclaim_start_event;	/* -1: at boot */
+	u64 hung_task_timeout;
+	u64 run_timeout;
+};
+
+const struct scenario *scenario_find(const char *name);
+extern const struct scenario *const builtin_scenarios[];
+
+#endif /* _HARNESS_SCENARIO_H */

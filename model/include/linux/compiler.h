@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Compiler helpers with the kernel's names.
+ *
+ * READ_ONCE()/WRITE_ONCE() are relaxed atomic accesses, not volatile ones:
+ * the model runs under ThreadSanitizer, and the places where the kernel
+ * tolerates a racy word access (page->lru.next read as dma_pinned_flags,
+ * list_empty() without the lock) must be visible to it as intended races.
+ */
+#ifndef _LINUX_COMPILER_H
+#define _LINUX_COMPILER_H
+
+#include <stddef.h>
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define noinline __attribute__((noinline))
+#define __maybe_unused __attribute__((unused))
+#define __must_check __attribute__((warn_unused_result))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn __attribute__((noreturn))
+#define __aligned(x) __attribute__((aligned(x)))
+
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define IS_ERR_VALUE_ADDR(x) ((unsigned long)(x) >= (unsigned long)-4095)
+
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define DIV_ROUND_UP(n, d) (((n) + (d)-1) / (d))
+#define round_up(x, y) ((((x)-1) | ((__typeof__(x))((y)-1))) + 1)
+#define round_down(x, y) ((x) & ~((__typeof__(x))((y)-1)))
+
+/*
+ * data_race(): an access whose race is part of what is modelled (device DMA
+ * and CPU stores into a page frame while writeback copies it to the disk).
+ * Like KCSAN's annotation, it tells the race detector not to report it.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define PINMM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PINMM_TSAN 1
+#endif
+#endif
+
+#ifdef PINMM_TSAN
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+#define data_race_begin() __tsan_ignore_thread_begin()
+#define data_race_end() __tsan_ignore_thread_end()
+#else
+#define data_race_begin() do { } while (0)
+#define data_race_end() do { } while (0)
+#endif
+
+#endif /* _LINUX_COMPILER_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fake DMA device (drivers/dma/pinmm_dma.c): what an RDMA NIC or a GPU
+ * driver does with user memory.  It pins a range of a process's mapping
+ * with get_user_pages(FOLL_WRITE), writes into the pinned pages from the
+ * device side (no PTE, no fault, no dirty bit), and releases them, dirty
+ * or clean.
+ */
+#ifndef _LINUX_DMA_DEV_H
+#define _LINUX_DMA_DEV_H
+
+#include <linux/mm.h>
+
+struct dma_dev {
+	const char *name;
+	struct mm_struct *mm;
+	unsigned long start;		/* user address of the pinned range */
+	unsigned long nr_pages;
+	struct page **pages;
+	bool pinned;
+	bool longterm;
+	u64 pattern_seq;		/* for the bytes each burst writes */
+};
+
+void dma_dev_init(struct dma_dev *dev, const char *name);
+int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
+		unsigned long start, unsigned long nr_pages, bool longterm);
+int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
+		  u64 seed);
+int dma_dev_release(struct dma_dev *dev, bool dirty);
+
+/* The byte a device writes at @pos of a burst with @seed. */
+static inline u8 dma_pattern_byte(u64 seed, u64 pos)
+{
+	u64 x = seed * 0x9e3779b97f4a7c15ULL + pos * 0xbf58476d1ce4e5b9ULL;
+
+	x ^= x >> 29;
+	return (u8)(x ^ (x >> 17));
+}
+
+#endif /* _LINUX_DMA_DEV_H */

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Page flags and their accessors, named as in the kernel.
+ */
+#ifndef _LINUX_PAGE_FLAGS_H
+#define _LINUX_PAGE_FLAGS_H
+
+#include <linux/bitops.h>
+#include <linux/mm_types.h>
+
+enum pageflags {
+	PG_locked,
+	PG_referenced,
+	PG_uptodate,
+	PG_dirty,
+	PG_lru,
+	PG_active,
+	PG_error,
+	PG_private,	/* page->private holds buffer heads */
+	PG_writeback,
+	PG_mappedtodisk,
+	PG_reclaim,
+	PG_unevictable,
+	PG_hwpoison,
+	PG_buddy,	/* on a zone's free list (the kernel's PageBuddy type) */
+	__NR_PAGEFLAGS,
+};
+
+#define NODES_PGSHIFT 56
+
+#define PAGEFLAG(uname, lname)                                                 \
+	static inline bool Page##uname(const struct page *page)                \
+	{                                                                      \
+		return test_bit(PG_##lname, &page->flags);                     \
+	}                                                                      \
+	static inline void SetPage##uname(struct page *page)                   \
+	{                                                                      \
+		set_bit(PG_##lname, &page->flags);                             \
+	}                                                                      \
+	static inline void ClearPage##uname(struct page *page)                 \
+	{                                                                      \
+		clear_bit(PG_##lname, &page->flags);                           \
+	}                                                                      \
+	static inline bool TestSetPage##uname(struct page *page)               \
+	{                                                                      \
+		return test_and_set_bit(PG_##lname, &page->flags);             \
+	}                                                                      \
+	static inline bool TestClearPage##uname(struct page *page)             \
+	{                                                                      \
+		return test_and_clear_bit(PG_##lname, &page->flags);           \
+	}
+
+PAGEFLAG(Locked, locked)
+PAGEFLAG(Referenced, referenced)
+PAGEFLAG(Uptodate, uptodate)
+PAGEFLAG(Dirty, dirty)
+PAGEFLAG(LRU, lru)
+PAGEFLAG(Active, active)
+PAGEFLAG(Error, error)
+PAGEFLAG(Private, private)
+PAGEFLAG(Writeback, writeback)
+PAGEFLAG(MappedToDisk, mappedtodisk)
+PAGEFLAG(Reclaim, reclaim)
+PAGEFLAG(Unevictable, unevictable)
+PAGEFLAG(HWPoison, hwpoison)
+PAGEFLAG(Buddy, buddy)
+
+/* Flags that must be clear when a page is freed (bad_page() otherwise). */
+#define PAGE_FLAGS_CHECK_AT_FREE                                               \
+	(BIT(PG_lru) | BIT(PG_locked) | BIT(PG_private) | BIT(PG_writeback) |  \
+	 BIT(PG_active) | BIT(PG_unevictable) | BIT(PG_buddy))
+#define PAGE_FLAGS_MASK ((1UL << __NR_PAGEFLAGS) - 1)
+
+static inline int page_to_nid(const struct page *page)
+{
+	return (int)(READ_ONCE(page->flags) >> NODES_PGSHIFT);
+}
+
+/*
+ * Seed policy: the pinned flag lives in page->dma_pinned_flags, the first
+ * word of page->lru.  On a list that word is an aligned pointer, so bit 1
+ * reads as clear; it may be read without a lock for that reason.
+ */
+static inline bool PageDmaPinnedFlags(const struct page *page)
+{
+	return READ_ONCE(page->dma_pinned_flags) & PAGE_DMA_PINNED_FLAGS;
+}
+
+static inline bool PageDmaPinned(const struct page *page)
+{
+	return READ_ONCE(page->dma_pinned_flags) & PAGE_DMA_PINNED;
+}
+
+static inline void SetPageDmaPinned(struct page *page)
+{
+	WRITE_ONCE(page->dma_pinned_flags, PAGE_DMA_PINNED);
+}
+
+static inline void ClearPageDmaPinned(struct page *page)
+{
+	WRITE_ONCE(page->dma_pinned_flags, 0);
+}
+
+#endif /* _LINUX_PAGE_FLAGS_H */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libpinmm: an executable model of the Linux mm and ext4 paths that the
+ * 2018 get_user_pages() problem goes through, with the designs that try to
+ * fix it.  This is the library's whole public interface.
+ *
+ * A run boots a small machine (memory, an ext4-like filesystem on a block
+ * device file, a flusher, kswapd), runs one scenario's tasks on it as real
+ * threads under one pinning policy, and judges the outcome:
+ *
+ *   pass, warn, data-loss, hang, oops, refused
+ *
+ * with the kernel-style report of what happened and every event counter.
+ */
+#ifndef _PINMM_PINMM_H
+#define _PINMM_PINMM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum pinmm_verdict {
+	PINMM_PASS,
+	PINMM_WARN,
+	PINMM_DATA_LOSS,
+	PINMM_HANG,
+	PINMM_OOPS,
+	PINMM_REFUSED,
+	PINMM_ERROR,	/* the run could not be set up */
+};
+
+struct pinmm_options {
+	bool echo_log;			/* copy the kernel log to stderr */
+	uint64_t hung_task_timeout_us;	/* 0: the scenario's */
+};
+
+struct pinmm_counter {
+	const char *name;
+	long value;
+};
+
+struct pinmm_result {
+	char scenario[64];
+	char policy[32];
+	uint64_t seed;
+	enum pinmm_verdict verdict;
+	bool bytes_checked;	/* false when the run ended before the check */
+	long long bytes_lost;
+	char loss[256];		/* the first lost byte, in words */
+	char oops[160];		/* "kernel BUG at fs/ext4/inode.c:NNN!" or "" */
+	char oops_task[32];
+	char oops_trace[4096];	/* " fn+0xoff/0xsize" lines */
+	char oops_functions[1024];
+	int warnings;
+	char warn[320];
+	char hang[8192];	/* who waited on what, when the run hung */
+	char refused[256];
+	char error[256];
+	uint64_t duration_us;
+	char *log;		/* the kernel log (dmesg), malloc'ed */
+	char *flight;		/* the last events before a failure, malloc'ed */
+	int nr_counters;
+	struct pinmm_counter *counters;	/* malloc'ed */
+};
+
+const char *pinmm_verdict_name(enum pinmm_verdict verdict);
+
+/* NULL-terminated lists of the built-in scenarios and of the policies. */
+const char *const *pinmm_scenario_names(void);
+const char *pinmm_scenario_description(const char *name);
+const char *const *pinmm_policy_names(void);
+const char *pinmm_policy_description(const char *name);
+
+/*
+ * Run @scenario once under @policy with @seed.  Returns 0 and fills
+ * @result (free it with pinmm_result_free()), or -1 with result->error set
+ * when the names are unknown or the machine cannot be set up.
+ */
+int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
+	      const struct pinmm_options *opts, struct pinmm_result *result);
+void pinmm_result_free(struct pinmm_result *result);
+
+/* A readable report: the verdict, then the oops, warning, hang or loss
+ * the way the kernel would print it, the flight recorder, and the counters
+ * that are not zero (all of them with @verbose). */
+#include <stdio.h>
+void pinmm_result_print(FILE *out, const struct pinmm_result *result,
+			bool verbose);
+/* One JSON object on one line, malloc'ed (NULL on failure). */
+char *pinmm_result_to_json(const struct pinmm_result *result);
+
+/* A counter of a result by name; -1 if there is none of that name. */
+long pinmm_result_counter(const struct pinmm_result *result, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _PINMM_PINMM_H */

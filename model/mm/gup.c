@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * get_user_pages() and the release of what it returned.
+ *
+ * gup walks the task's page tables under mmap_sem (read), faults in what is
+ * missing (for write when FOLL_WRITE, so ->page_mkwrite runs once, here)
+ * and takes a reference on each page.  A device may then write the pages
+ * by DMA for as long as it likes; mm is not told.
+ *
+ * The seed policy's tracking is here too, as the seed's series put it: at
+ * the end of get_user_pages(), each page is pinned under the node's
+ * pinned_dma_lock.  A page already pinned gets its count raised; any other
+ * page is taken off the LRU and gets count 1 and the pinned flag, both kept
+ * in the page->lru words.  put_user_page() drops the count and, at zero,
+ * clears the flag and puts the page back on the LRU (the series' later
+ * revision), before dropping gup's reference.
+ *
+ * A page that another task has isolated from the LRU at that moment (kswapd
+ * holds it on a private list) cannot be pinned: its page->lru words belong
+ * to that list.  The seed then leaves it unpinned, and counts
+ * dma_pin_isolate_failed; the run shows what follows.
+ *
+ * Locking: mmap_sem (read) -> page_table_lock.  pinned_dma_lock -> lru_lock.
+ */
+#include <errno.h>
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/pin_policy.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/swap.h>
+
+static struct page *follow_page_mask(struct vm_area_struct *vma,
+				     unsigned long address,
+				     unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep = vma_pte(vma, address);
+	struct page *page = NULL;
+	pte_t pte;
+
+	spin_lock(&mm->page_table_lock);
+	pte = ptep_get(ptep);
+	if (!pte_present(pte))
+		goto out;
+	if ((flags & FOLL_WRITE) && !pte_write(pte))
+		goto out;
+	page = pfn_to_page(pte_pfn(pte));
+	get_page(page);
+	if (flags & FOLL_WRITE)
+		set_pte(ptep, pte_mkdirty(pte_mkyoung(pte)));
+	else
+		set_pte(ptep, pte_mkyoung(pte));
+out:
+	spin_unlock(&mm->page_table_lock);
+	return page;
+}
+
+static int faultin_page(struct vm_area_struct *vma, unsigned long address,
+			unsigned int flags)
+{
+	int ret = handle_mm_fault(vma, address,
+				  (flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0);
+
+	if (ret & VM_FAULT_OOM)
+		return -ENOMEM;
+	if (ret & VM_FAULT_SIGBUS)
+		return -EFAULT;
+	return 0;
+}
+
+static long __get_user_pages(struct mm_struct *mm, unsigned long start,
+			     unsigned long nr_pages, unsigned int gup_flags,
+			     struct page **pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr_pages; i++) {
+		unsigned long addr = start + i * PAGE_SIZE;
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		struct page *page;
+		int ret;
+
+		if (!vma || addr < vma->vm_start)
+			return i ? (long)i : -EFAULT;
+		if ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE))
+			return i ? (long)i : -EFAULT;
+		while (!(page = follow_page_mask(vma, addr, gup_flags))) {
+			ret = faultin_page(vma, addr, gup_flags);
+			if (ret)
+				return i ? (long)i : ret;
+			cond_resched();
+		}
+		pages[i] = page;
+	}
+	return (long)i;
+}
+
+/*
+ * Returns the number of pages pinned, or a negative errno if none was.
+ * On a short count, the caller must release the pages it got.
+ */
+long get_user_pages(struct mm_struct *mm, unsigned long start,
+		    unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages)
+{
+	long got;
+
+	if (!nr_pages || (start & ~PAGE_MASK) || !pages)
+		return -EINVAL;
+	down_read(&mm->mmap_sem);
+	got = __get_user_pages(mm, start, nr_pages, gup_flags, pages);
+	up_read(&mm->mmap_sem);
+	for (long i = 0; i < got; i++) {
+		if (pin_policy->pin_page)
+			pin_policy->pin_page(pages[i]);
+		count_vm_event(NR_FOLL_PIN_ACQUIRED);
+	}
+	return got;
+}
+
+void put_user_page(struct page *page)
+{
+	if (pin_policy->unpin_page)
+		pin_policy->unpin_page(page);
+	count_vm_event(NR_FOLL_PIN_RELEASED);
+	put_page(page);
+}
+
+/* The 2018 release: set_page_dirty_lock() and put, for each page. */
+void put_user_pages_dirty_lock(struct page **pages, unsigned long npages)
+{
+	for (unsigned long i = 0; i < npages; i++) {
+		set_page_dirty_lock(pages[i]);
+		put_user_page(pages[i]);
+	}
+}
+
+void put_user_pages(struct page **pages, unsigned long npages)
+{
+	for (unsigned long i = 0; i < npages; i++)
+		put_user_page(pages[i]);
+}
+
+bool page_dma_pinned(struct page *page)
+{
+	return pin_policy->page_dma_pinned && pin_policy->page_dma_pinned(page);
+}
+
+/* ---- the seed's tracking of pinned pages ---- */
+
+bool seed_page_dma_pinned(struct page *page)
+{
+	return PageDmaPinned(page);
+}
+
+static bool page_never_on_lru(struct page *page)
+{
+	struct address_space *mapping = page_mapping(page);
+
+	return mapping && test_bit(AS_NO_LRU, &mapping->flags);
+}
+
+void seed_pin_page_for_dma(struct page *page)
+{
+	struct zone *zone = page_zone(page);
+
+	spin_lock(zone_gup_lock(zone));
+	if (PageDmaPinned(page)) {
+		/* Not on an LRU list, because it is DMA-pinned. */
+		VM_BUG_ON_PAGE(PageLRU(page), page);
+		atomic_inc(&page->dma_pinned_count);
+		goto unlock;
+	}
+	/*
+	 * page->dma_pinned_* overlay page->lru: they may be set only on a
+	 * page that is on no list.
+	 */
+	if (isolate_lru_page(page) == 0) {
+		ClearPageActive(page);
+		ClearPageUnevictable(page);
+		/* Counteract isolate_lru_page()'s reference. */
+		put_page(page);
+	} else if (!page_never_on_lru(page)) {
+		count_vm_event(DMA_PIN_ISOLATE_FAILED);
+		pr_warn("pinmm: pfn %#lx: isolated by another task, left unpinned\n",
+			page_to_pfn(page));
+		goto unlock;
+	}
+	atomic_set(&page->dma_pinned_count, 1);
+	SetPageDmaPinned(page);
+unlock:
+	spin_unlock(zone_gup_lock(zone));
+}
+
+void seed_unpin_page_for_dma(struct page *page)
+{
+	struct zone *zone = page_zone(page);
+
+	/* Not pinned: gup could not isolate it (see above). */
+	if (!PageDmaPinned(page))
+		return;
+	spin_lock(zone_gup_lock(zone));
+	VM_BUG_ON_PAGE(atomic_read(&page->dma_pinned_count) <= 0, page);
+	if (atomic_dec_and_test(&page->dma_pinned_count)) {
+		ClearPageDmaPinned(page);
+		/* Back on the LRU: the series' later revision. */
+		if (!page_never_on_lru(page))
+			lru_cache_add(page);
+	}
+	spin_unlock(zone_gup_lock(zone));
+}
+
+bool seed_may_unmap(struct page *page)
+{
+	struct zone *zone = page_zone(page);
+	bool pinned;
+
+	/* Serialize with get_user_pages. */
+	spin_lock(zone_gup_lock(zone));
+	pinned = PageDmaPinned(page);
+	spin_unlock(zone_gup_lock(zone));
+	return !pinned;
+}
+
+bool seed_may_add_to_lru(struct page *page)
+{
+	return !PageDmaPinned(page);
+}
