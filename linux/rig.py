@@ -30,6 +30,7 @@ SCENARIOS = {
     "fsync-during-dma": 4096,
     "longterm-fsync": 4096,
     "truncate-during-dma": 4096,
+    "truncate-after-writeback": 4096,
     "isize-extend": 1024,
     "multi-pin": 4096,
 }
@@ -181,6 +182,8 @@ def short(r):
         v += " (fsync waited)"
     if v == "pass" and d.get("extend_returned_after_unpin") == 1:
         v += " (extend waited)"
+    if v == "pass" and d.get("punch_mkclean_waited", 0) >= 1:
+        v += " (punch waited)"
     if v == "hang" and d.get("hung_task"):
         v += " (" + d["hung_task"] + ")"
     if v == "data-loss":
@@ -229,7 +232,7 @@ def main():
                                a.host_timeout)
         r = judge(p, s, lines, to, secs)
         r["console"] = os.path.join(run_dir, "console.log")
-        print("rig: %-20s %-6s %s (%.1fs)" % (s, p, short(r), secs),
+        print("rig: %-24s %-6s %s (%.1fs)" % (s, p, short(r), secs),
               flush=True)
         return r
 

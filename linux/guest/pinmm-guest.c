@@ -390,7 +390,8 @@ struct release_job {
 	unsigned int delay_ms;
 	uint32_t seed;		/* isize-extend: one last write */
 	size_t wlen;
-	uint64_t unpin_ns;
+	uint64_t release_ns;	/* when the thread called UNPIN */
+	uint64_t unpin_ns;	/* when the device finished the unpin */
 	struct pinmm_dma_status st;
 };
 
@@ -404,6 +405,7 @@ static void *release_later(void *arg)
 	} else {
 		dev_stop(j->d, j->off, j->len, &j->st);
 	}
+	j->release_ns = now_ns();
 	j->unpin_ns = dev_unpin(j->d, 1);
 	return NULL;
 }
@@ -466,8 +468,146 @@ static void scen_longterm_fsync(void)
 	finish(fd, map, n);
 }
 
-/* Hole punch and truncate through a range that the device is writing. */
+static uint32_t dev_generations(struct dev *d)
+{
+	struct pinmm_dma_status st;
+
+	if (ioctl(d->fd, PINMM_DMA_IOC_STATUS, &st))
+		fail("PINMM_DMA_IOC_STATUS");
+	return st.generations;
+}
+
+/* Timing and wait evidence of one call made while the device is pinned. */
+struct timed_op {
+	const char *name;
+	uint64_t t0, t1;
+	uint32_t gen0;		/* device generations when it started */
+	long long waited;	/* mkclean_waited during the call */
+	uint64_t wait_end;	/* last_wait_end_ns after the call */
+};
+
+static void op_begin(struct timed_op *op, struct dev *d, struct counters *c)
+{
+	op->gen0 = dev_generations(d);
+	read_counters(c);
+	op->t0 = now_ns();
+}
+
+static void op_end(struct timed_op *op, struct counters *c0)
+{
+	struct counters c1;
+
+	op->t1 = now_ns();
+	read_counters(&c1);
+	op->waited = counter(&c1, "mkclean_waited") -
+		     counter(c0, "mkclean_waited");
+	op->wait_end = counter(&c1, "last_wait_end_ns");
+}
+
+static void op_report(struct timed_op *op, uint64_t pin_ns,
+		      struct release_job *j)
+{
+	uint64_t unpin_ns = j->unpin_ns;
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s_ms", op->name);
+	kv(k, "%.1f", (op->t1 - op->t0) / 1e6);
+	snprintf(k, sizeof(k), "%s_start_after_pin_ms", op->name);
+	kv(k, "%.1f", ((double)op->t0 - (double)pin_ns) / 1e6);
+	snprintf(k, sizeof(k), "%s_end_minus_unpin_ms", op->name);
+	kv(k, "%.1f", ((double)op->t1 - (double)unpin_ns) / 1e6);
+	snprintf(k, sizeof(k), "%s_returned_after_unpin", op->name);
+	kv(k, "%d", op->t1 >= unpin_ns);
+	snprintf(k, sizeof(k), "%s_returned_after_release", op->name);
+	kv(k, "%d", op->t1 >= j->release_ns);
+	snprintf(k, sizeof(k), "%s_mkclean_waited", op->name);
+	kv(k, "%lld", op->waited);
+	if (op->waited) {
+		/* the kernel's clock is CLOCK_MONOTONIC too */
+		snprintf(k, sizeof(k), "%s_wait_end_minus_release_ms",
+			 op->name);
+		kv(k, "%.1f", ((double)op->wait_end - (double)j->release_ns) / 1e6);
+	}
+	snprintf(k, sizeof(k), "%s_dma_generations_before", op->name);
+	kv(k, "%u", op->gen0);
+}
+
+/*
+ * Truncate and hole punch through a range that the device has pinned
+ * and is writing (SCENARIOS.md). The device pins file pages 4-11 and
+ * its kthread writes a generation every 1 ms; a thread of its own stops
+ * it and releases the pages dirty 1 s after the pin, whatever the
+ * process is doing then. Meanwhile, with the pages still dirty from the
+ * process's stores, the process truncates to 10 pages (through the
+ * pinned range: pages 10-11 leave the page cache while the device
+ * writes them) and then punches a hole over pages 5-6.
+ *
+ * ext4's hole punch first flushes the range with
+ * filemap_write_and_wait_range() (WB_SYNC_ALL): under seed that waits
+ * for the unpin, then the punch proceeds. ext4's truncate down has no
+ * such flush (only an ordered-data flush when the inode is in the
+ * committing transaction), so it does not wait. The rig records both.
+ *
+ * The periodic flusher is off: a cleaning writeback of the pinned pages
+ * before the punch is the other scenario, truncate-after-writeback.
+ */
 static void scen_truncate_during_dma(void)
+{
+	const size_t n = 16 * PS;
+	int fd = make_file(n);
+	uint8_t *map = map_file(fd, n);
+	struct release_job j = { .off = 0, .len = 8 * PS, .delay_ms = 1000 };
+	struct timed_op tr = { .name = "truncate" }, ph = { .name = "punch" };
+	struct pinmm_dma_status st;
+	struct counters c0;
+	struct dev d;
+	pthread_t t;
+
+	write_str("/proc/sys/vm/dirty_writeback_centisecs", "0");
+	store(map, 0, n, 1);		/* dirty */
+	dev_open(&d, "device");
+	dev_pin_or_refuse(&d, map, 4 * PS, 8 * PS, 0);
+	dev_start(&d, 0, 8 * PS, 400, 1000);
+	j.d = &d;
+	pthread_create(&t, NULL, release_later, &j);
+
+	msleep(200);
+	op_begin(&tr, &d, &c0);
+	if (ftruncate(fd, 10 * PS))
+		fail("truncate");
+	op_end(&tr, &c0);
+	note("truncated to 10 pages");
+	memset(live + 10 * PS, 0, 6 * PS);
+	shadow_size = 10 * PS;
+
+	msleep(100);
+	op_begin(&ph, &d, &c0);
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      5 * PS, 2 * PS))
+		fail("punch hole");
+	op_end(&ph, &c0);
+	note("punched file pages 5-6");
+	memset(live + 5 * PS, 0, 2 * PS);
+
+	pthread_join(t, NULL);
+	if (ioctl(d.fd, PINMM_DMA_IOC_STATUS, &st))
+		fail("PINMM_DMA_IOC_STATUS");
+	op_report(&tr, st.pin_ns, &j);
+	op_report(&ph, st.pin_ns, &j);
+	kv("unpin_after_pin_ms", "%.1f", (j.unpin_ns - st.pin_ns) / 1e6);
+	kv("dma_generations", "%u", j.st.generations);
+	finish(fd, map, n);
+}
+
+/*
+ * The same truncate and hole punch, but cleaning writeback (the
+ * flusher's WB_SYNC_NONE) runs once while the pages are pinned, before
+ * the device starts. Under seed it skips the PTE cleaning of the pinned
+ * pages yet clears their dirty flag and writes them, so the punch finds
+ * nothing dirty to flush (and does not wait), and then zaps a writable,
+ * dirty PTE of a clean, unlocked page: ext4_dirty_folio() warns.
+ */
+static void scen_truncate_after_writeback(void)
 {
 	const size_t n = 16 * PS;
 	int fd = make_file(n);
@@ -659,6 +799,7 @@ static const struct {
 	{ "fsync-during-dma", scen_fsync_during_dma },
 	{ "longterm-fsync", scen_longterm_fsync },
 	{ "truncate-during-dma", scen_truncate_during_dma },
+	{ "truncate-after-writeback", scen_truncate_after_writeback },
 	{ "isize-extend", scen_isize_extend },
 	{ "multi-pin", scen_multi_pin },
 };
