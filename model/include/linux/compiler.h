@@ -24,9 +24,6 @@
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 
-#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define barrier() __asm__ __volatile__("" ::: "memory")
 
 #define container_of(ptr, type, member)                                        \
@@ -55,6 +52,20 @@
 #define PINMM_TSAN 1
 #endif
 #endif
+
+/*
+ * Full barriers.  ThreadSanitizer does not model fences, so under it a
+ * barrier is a sequentially consistent read-modify-write of one word,
+ * which it does understand (and which is a full barrier on x86 too).
+ */
+#ifdef PINMM_TSAN
+extern long tsan_barrier_word;
+#define smp_mb() ((void)__atomic_fetch_add(&tsan_barrier_word, 0, __ATOMIC_SEQ_CST))
+#else
+#define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#define smp_rmb() smp_mb()
+#define smp_wmb() smp_mb()
 
 #ifdef PINMM_TSAN
 void __tsan_ignore_thread_begin(void);

@@ -71,9 +71,11 @@ struct task_struct {
 	void (*fn)(void *arg);
 	void *arg;
 	jmp_buf exit_jmp;
-	bool should_stop;	/* kthread_stop(): finish up and return */
-	bool killed;		/* the machine is stopping: leave at next point */
-	bool exited;
+	/* Written by other threads: each in a word of its own. */
+	int should_stop;	/* kthread_stop(): finish up and return */
+	int killed;		/* the machine is stopping: leave at next point */
+	int exited;
+	/* The harness's own. */
 	bool joined;
 	bool adopted;		/* a host thread that became a task, not spawned */
 	u64 rng;		/* per-task pseudo-random state */

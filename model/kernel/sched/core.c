@@ -33,6 +33,7 @@
 #include <linux/sched.h>
 
 _Thread_local struct task_struct *current_task;
+long tsan_barrier_word;
 
 static pthread_mutex_t tasks_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(task_list);
@@ -299,7 +300,7 @@ static noinline void *kthread(void *arg)
 		t->fn(t->arg);
 	clear_wchan();
 	__atomic_store_n(&t->state, TASK_DEAD, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&t->exited, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	current_task = NULL;
 	return NULL;
 }
@@ -389,7 +390,7 @@ bool kthread_should_stop(void)
  */
 void kthread_stop(struct task_struct *t)
 {
-	__atomic_store_n(&t->should_stop, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->should_stop, 1, __ATOMIC_RELEASE);
 	wake_up_process(t);
 	task_join(t);
 }
@@ -424,7 +425,7 @@ void sched_kill_all(void)
 	__atomic_store_n(&killing, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&tasks_lock);
 	list_for_each_entry(t, &task_list, tasks) {
-		__atomic_store_n(&t->killed, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
 		pthread_mutex_lock(&t->pi_lock);
 		pthread_cond_signal(&t->wake_cond);
 		pthread_mutex_unlock(&t->pi_lock);
