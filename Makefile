@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pinmm: the seed's pinned-page design twice, in a real kernel (linux/) and
+# in an executable model (model/).
+#
+#   make          build the model and ./pinmm
+#   make demo     the main job: seed-bug under vanilla, then under seed
+#   make test     every test: the model (plain, ASan+UBSan, TSan) and the
+#                 kernel rig (builds Linux 6.1 for UML, cached)
+#
+# Both install the Debian packages they need when they are missing.
+
+.PHONY: all deps demo test test-model test-linux clean
+
+all: deps
+	$(MAKE) -C model
+	ln -sf model/build/pinmm pinmm
+
+deps:
+	@scripts/install-deps.sh
+
+demo: all
+	scripts/demo.sh
+
+test: test-model test-linux
+
+test-model: deps
+	$(MAKE) -C model check
+	$(MAKE) -C model SAN=asan check
+	$(MAKE) -C model SAN=tsan check
+
+test-linux:
+	linux/test.sh
+
+clean:
+	$(MAKE) -C model clean
+	rm -f pinmm

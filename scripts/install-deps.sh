@@ -1,0 +1,20 @@
+#!/bin/bash
+# Install the Debian packages the model needs, only those that are missing.
+# (linux/build.sh installs what the kernel build needs.)
+set -euo pipefail
+
+packages=(gcc make pkg-config python3 libjson-c-dev libdw-dev libcmocka-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "pinmm: installing ${missing[*]}" >&2
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
