@@ -6,6 +6,7 @@
 #include <limits.h>
 
 #include <linux/fs.h>
+#include <linux/jbd2.h>
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 #include <linux/vmstat.h>
@@ -32,7 +33,10 @@ int vfs_fsync(struct file *file, int datasync)
 	return vfs_fsync_range(file, 0, LLONG_MAX, datasync);
 }
 
+/* sync(2) of one filesystem: its data, then its journal (ext4_sync_fs). */
 void sync_filesystem(struct super_block *sb)
 {
 	sync_inodes_sb(sb);
+	if (sb->s_journal)
+		jbd2_journal_force_commit(sb->s_journal);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/jbd2.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -121,7 +122,10 @@ static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
 
 	if (as->nr_maps == SCN_MAX_MAPS)
 		return -ENOMEM;
-	addr = do_mmap(as->mm, &m->files[st->file], st->len,
+	struct file *file = m->fbs[st->file] ? &m->fbs[st->file]->file :
+					      &m->files[st->file];
+
+	addr = do_mmap(as->mm, file, st->len,
 		       VM_SHARED | VM_WRITE, st->offset >> PAGE_SHIFT);
 	if (IS_ERR_VALUE_ADDR(addr))
 		return (int)(long)addr;
@@ -140,7 +144,7 @@ static int do_pin(struct actor_state *as, const struct scn_step *st)
 
 	err = dma_dev_pin(&as->dev, target->mm,
 			  target->map_addr[st->map] + st->offset,
-			  st->len >> PAGE_SHIFT, st->longterm);
+			  st->len >> PAGE_SHIFT, st->longterm, st->write);
 	if (err) {
 		pthread_mutex_lock(&as->m->lock);
 		if (!as->m->refused[0])
@@ -179,6 +183,35 @@ static int do_memory_failure(struct actor_state *as, const struct scn_step *st)
 	ret = memory_failure(page_to_pfn(page), 0);
 	put_page(page);
 	return ret == -EBUSY ? 0 : ret;
+}
+
+/* Hold @count ordinary references on a page (many-refs): no pin. */
+static int do_get_refs(struct actor_state *as, const struct scn_step *st)
+{
+	struct inode *inode = as->m->inodes[st->file];
+	struct page *page;
+
+	if (as->refs_page)
+		return -EBUSY;
+	page = read_mapping_page(inode->i_mapping, st->offset >> PAGE_SHIFT);
+	if (!page)
+		return -EIO;
+	for (unsigned int i = 1; i < st->count; i++)
+		get_page(page);
+	as->refs_page = page;
+	as->nr_refs = st->count ? st->count : 1;
+	return 0;
+}
+
+static int do_put_refs(struct actor_state *as)
+{
+	if (!as->refs_page)
+		return -EINVAL;
+	for (unsigned int i = 0; i < as->nr_refs; i++)
+		put_page(as->refs_page);
+	as->refs_page = NULL;
+	as->nr_refs = 0;
+	return 0;
 }
 
 static int run_step(struct actor_state *as, const struct scn_step *st)
@@ -220,6 +253,19 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 		return 0;
 	case OP_MEMORY_FAILURE:
 		return do_memory_failure(as, st);
+	case OP_SYNC:
+		sync_filesystem(&m->sb);
+		return 0;
+	case OP_DIO_COMPLETE:
+		return ext4_convert_unwritten_extents(m->inodes[st->file], 0, 0);
+	case OP_GET_REFS:
+		return do_get_refs(as, st);
+	case OP_PUT_REFS:
+		return do_put_refs(as);
+	case OP_COMMIT:
+		return jbd2_journal_force_commit(m->sb.s_journal);
+	case NR_SCN_OPS:
+		break;
 	}
 	return -EINVAL;
 }
@@ -230,8 +276,15 @@ static const char *const op_names[] = {
 	[OP_TRUNCATE] = "truncate", [OP_PUNCH] = "punch", [OP_PIN] = "pin",
 	[OP_DMA] = "dma", [OP_RELEASE] = "release", [OP_SLEEP] = "sleep",
 	[OP_WAIT] = "wait", [OP_SIGNAL] = "signal",
-	[OP_MEMORY_FAILURE] = "memory_failure",
+	[OP_MEMORY_FAILURE] = "memory_failure", [OP_SYNC] = "sync",
+	[OP_DIO_COMPLETE] = "dio_complete", [OP_GET_REFS] = "get_refs",
+	[OP_PUT_REFS] = "put_refs", [OP_COMMIT] = "commit",
 };
+
+const char *scn_op_name(enum scn_op op)
+{
+	return (unsigned int)op < NR_SCN_OPS ? op_names[op] : NULL;
+}
 
 void actor_main(void *arg)
 {
@@ -252,6 +305,8 @@ void actor_main(void *arg)
 		}
 	}
 out:
+	if (as->refs_page)
+		do_put_refs(as);
 	if (a->kind == ACTOR_DEVICE && as->dev.pinned) {
 		pr_info("pinmm_dma %s: released at close\n", a->name);
 		dma_dev_release(&as->dev, true);

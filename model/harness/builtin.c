@@ -45,7 +45,7 @@ static const struct scenario seed_bug = {
 			.kind = ACTOR_DEVICE, .name = "rdma0", .nr_steps = 6,
 			.steps = {
 				{ .op = OP_WAIT, .event = 0 },
-				{ .op = OP_PIN, .target = 0, .map = 0, .offset = 0, .len = 16 * PAGE },
+				{ .op = OP_PIN, .target = 0, .map = 0, .offset = 0, .len = 16 * PAGE, .write = true },
 				{ .op = OP_SIGNAL, .event = 1 },
 				{ .op = OP_DMA, .offset = 0, .len = 16 * PAGE, .count = 8, .gap = 1000 },
 				{ .op = OP_RELEASE, .dirty = true },

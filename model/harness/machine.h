@@ -8,6 +8,7 @@
 #include <linux/blkdev.h>
 #include <linux/completion.h>
 #include <linux/dma_dev.h>
+#include <linux/fb.h>
 #include <linux/fs.h>
 #include <linux/writeback.h>
 
@@ -27,6 +28,8 @@ struct actor_state {
 	int map_file[SCN_MAX_MAPS];
 	u64 map_offset[SCN_MAX_MAPS];
 	struct dma_dev dev;
+	struct page *refs_page;	/* OP_GET_REFS */
+	unsigned int nr_refs;
 	u64 seq;		/* stores and bursts done, for their patterns */
 	bool done;
 };
@@ -39,6 +42,7 @@ struct machine {
 	struct bdi_writeback wb;
 	struct inode *inodes[SCN_MAX_FILES];
 	struct file files[SCN_MAX_FILES];
+	struct fb_info *fbs[SCN_MAX_FILES];	/* the framebuffers */
 	struct completion events[SCN_MAX_EVENTS];
 	struct actor_state actors[SCN_MAX_ACTORS];
 	struct task_struct *reclaim_starter;

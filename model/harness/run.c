@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <linux/buffer_head.h>
+#include <linux/jbd2.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
@@ -56,9 +57,23 @@ static int create_files(struct machine *m)
 
 	for (int f = 0; f < scn->nr_files; f++) {
 		const struct scn_file *sf = &scn->files[f];
-		unsigned char *data = malloc(sf->size ? sf->size : 1);
+		unsigned char *data;
 		int err = 0;
 
+		if (sf->fb) {
+			m->fbs[f] = calloc(1, sizeof(struct fb_info));
+			if (!m->fbs[f])
+				return -ENOMEM;
+			err = fb_alloc(m->fbs[f], DIV_ROUND_UP(sf->size, PAGE_SIZE),
+				       sf->fb_delay);
+			if (!err)
+				err = oracle_add_fb(m->fbs[f]);
+			if (err)
+				return err;
+			m->inodes[f] = &m->fbs[f]->inode;
+			continue;
+		}
+		data = malloc(sf->size ? sf->size : 1);
 		if (!data)
 			return -ENOMEM;
 		file_content(m, f, data, sf->size);
@@ -143,6 +158,10 @@ int machine_boot(struct machine *m, const struct scenario *scn,
 	panic_set_notifier(on_oops);
 	oracle_attach();
 	wb_start_flusher(&m->wb);
+	jbd2_journal_start_thread(m->sb.s_journal, scn->journal_commit_interval);
+	for (int f = 0; f < scn->nr_files; f++)
+		if (m->fbs[f])
+			fb_deferred_io_init(m->fbs[f]);
 	if (scn->reclaim_start_event < 0)
 		start_kswapd(m);
 	else
@@ -179,6 +198,11 @@ void machine_stop_kthreads(struct machine *m)
 	for (int nid = 0; nid < nr_online_nodes; nid++)
 		kswapd_stop(NODE_DATA(nid));
 	wb_stop_flusher(&m->wb);
+	for (int f = 0; f < m->scn->nr_files; f++)
+		if (m->fbs[f])
+			fb_deferred_io_cleanup(m->fbs[f]);
+	if (m->sb.s_journal)
+		jbd2_journal_stop_thread(m->sb.s_journal);
 }
 
 /*
@@ -205,6 +229,12 @@ void machine_teardown(struct machine *m, bool killed)
 	}
 	for (int e = 0; e < scn->nr_events; e++)
 		destroy_completion(&m->events[e]);
+	for (int f = 0; f < scn->nr_files; f++) {
+		if (!m->fbs[f])
+			continue;
+		fb_release(m->fbs[f], killed);
+		free(m->fbs[f]);
+	}
 	buffer_heads_teardown();
 	if (m->sb.s_block_bitmap) {
 		wb_exit(&m->wb);
@@ -217,7 +247,6 @@ void machine_teardown(struct machine *m, bool killed)
 	wait_bit_exit();
 	sched_exit();
 	pthread_mutex_destroy(&m->lock);
-	(void)killed;
 }
 
 /* ---- the watchdog ---- */
@@ -366,6 +395,9 @@ static void final_sync_fn(void *arg)
 	struct final_sync *fs = arg;
 
 	sync_filesystem(&fs->m->sb);
+	for (int f = 0; f < fs->m->scn->nr_files; f++)
+		if (fs->m->fbs[f])
+			fb_deferred_io_flush(fs->m->fbs[f]);
 	__atomic_store_n(&fs->done, true, __ATOMIC_RELEASE);
 }
 

@@ -18,25 +18,39 @@
 #define SCN_MAX_MAPS 8
 #define SCN_MAX_EVENTS 16
 
+/*
+ * The steps.  Each names the fields it uses; the others are zero.  A
+ * scenario file writes a step as "OP key=value ..." (docs/scenario-format.md).
+ */
 enum scn_op {
 	OP_NONE,
 	/* processes */
-	OP_MMAP,	/* file, offset, len -> map slot (in order) */
+	OP_MMAP,	/* file, offset, len -> the next map slot */
 	OP_MUNMAP,	/* map */
-	OP_STORE,	/* map, offset, len; random: len bytes at a random place */
+	OP_STORE,	/* map, offset, len, count; random: count stores of
+			 * random size at random places of [offset, len) */
 	OP_VERIFY,	/* map, offset, len: load and compare with the oracle */
 	OP_FSYNC,	/* file */
-	OP_TRUNCATE,	/* file, len = new size */
+	OP_TRUNCATE,	/* file, len = the new size */
 	OP_PUNCH,	/* file, offset, len */
+	OP_SYNC,	/* sync(): every file, data-integrity writeback */
 	/* devices */
-	OP_PIN,		/* target process, map, offset, len (page aligned) */
+	OP_PIN,		/* target process, map, offset, len (page aligned),
+			 * longterm, write (FOLL_WRITE; default yes) */
 	OP_DMA,		/* offset, len, count bursts, gap between them */
 	OP_RELEASE,	/* dirty or clean */
+	OP_DIO_COMPLETE, /* file: the direct-I/O completion of the pin
+			  * holder, which starts and stops a journal handle */
+	/* kernel contexts */
+	OP_MEMORY_FAILURE,	/* file, offset: poison the page cached there */
+	OP_GET_REFS,	/* file, offset, count: take that many references */
+	OP_PUT_REFS,	/* drop the references OP_GET_REFS took */
+	OP_COMMIT,	/* force a journal commit and wait for it */
 	/* anyone */
 	OP_SLEEP,	/* gap */
 	OP_WAIT,	/* event */
 	OP_SIGNAL,	/* event */
-	OP_MEMORY_FAILURE,	/* file, offset: poison the page cached there */
+	NR_SCN_OPS,
 };
 
 struct scn_step {
@@ -51,6 +65,7 @@ struct scn_step {
 	bool dirty;
 	bool longterm;
 	bool random;
+	bool write;		/* OP_PIN: FOLL_WRITE */
 	int event;
 };
 
@@ -72,6 +87,8 @@ struct scn_file {
 	const char *name;
 	u64 size;
 	u64 max_size;
+	bool fb;		/* a framebuffer with deferred I/O, not a file */
+	u64 fb_delay;		/* us from a store to the deferred I/O */
 };
 
 struct scenario {
@@ -94,11 +111,15 @@ struct scenario {
 	u64 reclaim_interval;
 	unsigned long reclaim_target;
 	int reclaim_start_event;	/* -1: at boot */
+	/* jbd2: commit every journal_commit_interval us (0: on demand). */
+	u64 journal_commit_interval;
 	u64 hung_task_timeout;
 	u64 run_timeout;
+	void *owned;			/* a parsed file's allocations */
 };
 
 const struct scenario *scenario_find(const char *name);
+const char *scn_op_name(enum scn_op op);
 extern const struct scenario *const builtin_scenarios[];
 
 #endif /* _HARNESS_SCENARIO_H */

@@ -363,6 +363,29 @@ static int page_cache_read(struct file *file, pgoff_t offset)
 	return ret;
 }
 
+/* The page at @index, read in if need be, uptodate, with a reference. */
+struct page *read_mapping_page(struct address_space *mapping, pgoff_t index)
+{
+	struct file file = { .f_inode = mapping->host, .f_mapping = mapping };
+	struct page *page;
+	int err;
+
+	for (;;) {
+		page = find_get_page(mapping, index);
+		if (page)
+			break;
+		err = page_cache_read(&file, index);
+		if (err)
+			return NULL;
+	}
+	wait_on_page_locked(page);
+	if (!PageUptodate(page)) {
+		put_page(page);
+		return NULL;
+	}
+	return page;
+}
+
 /*
  * ->fault of a file mapping: return the page locked (VM_FAULT_LOCKED)
  * with a reference that the PTE will own.

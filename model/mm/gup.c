@@ -129,11 +129,21 @@ void put_user_page(struct page *page)
 	put_page(page);
 }
 
-/* The 2018 release: set_page_dirty_lock() and put, for each page. */
+/*
+ * The release of pages a device wrote: set_page_dirty_lock() and put, as
+ * drivers did in 2018, in the form put_user_pages_dirty_lock() gave it
+ * later that year: a page that is already dirty is not locked again.
+ * That check races with clear_page_dirty_for_io(), harmlessly: if it sees
+ * the page dirty, the writeback that is clearing it will write it; if it
+ * sees it clean, the page is dirtied again and written once more.  It also
+ * keeps the release from taking the page lock that a data-integrity
+ * writeback holds while it waits for this very unpin (seed policy).
+ */
 void put_user_pages_dirty_lock(struct page **pages, unsigned long npages)
 {
 	for (unsigned long i = 0; i < npages; i++) {
-		set_page_dirty_lock(pages[i]);
+		if (!PageDirty(pages[i]))
+			set_page_dirty_lock(pages[i]);
 		put_user_page(pages[i]);
 	}
 }

@@ -23,9 +23,11 @@ void dma_dev_init(struct dma_dev *dev, const char *name)
 }
 
 int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
-		unsigned long start, unsigned long nr_pages, bool longterm)
+		unsigned long start, unsigned long nr_pages, bool longterm,
+		bool write)
 {
-	unsigned int flags = FOLL_WRITE | (longterm ? FOLL_LONGTERM : 0);
+	unsigned int flags = (write ? FOLL_WRITE : 0) |
+			     (longterm ? FOLL_LONGTERM : 0);
 	long got;
 
 	if (dev->pinned) {
@@ -51,13 +53,14 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		return got < 0 ? (int)got : -EFAULT;
 	}
 	for (unsigned long i = 0; i < nr_pages; i++) {
-		trace_dma_map_page(dev->pages[i], true);
+		trace_dma_map_page(dev->pages[i], write);
 		trace_event("pin", dev->pages[i], (long)page_count(dev->pages[i]));
 	}
 	dev->mm = mm;
 	dev->start = start;
 	dev->nr_pages = nr_pages;
 	dev->longterm = longterm;
+	dev->write = write;
 	dev->pinned = true;
 	return 0;
 }
@@ -74,6 +77,11 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 	if (!dev->pinned) {
 		pr_err("pinmm_dma %s: DMA without a pin\n", dev->name);
 		return -EINVAL;
+	}
+	if (!dev->write) {
+		pr_err("pinmm_dma %s: DMA into pages pinned without FOLL_WRITE\n",
+		       dev->name);
+		return -EPERM;
 	}
 	if (!len || offset + len > dev->nr_pages * PAGE_SIZE || offset + len < offset) {
 		pr_err("pinmm_dma %s: DMA %#lx+%zu outside the pinned range\n",
@@ -106,7 +114,7 @@ int dma_dev_release(struct dma_dev *dev, bool dirty)
 		return -EINVAL;
 	}
 	for (unsigned long i = 0; i < dev->nr_pages; i++)
-		trace_dma_unmap_page(dev->pages[i], true);
+		trace_dma_unmap_page(dev->pages[i], dev->write);
 	if (dirty)
 		put_user_pages_dirty_lock(dev->pages, dev->nr_pages);
 	else

@@ -188,7 +188,7 @@ int fb_alloc(struct fb_info *info, unsigned long nr_pages, unsigned long delay)
 	init_waitqueue_head(&info->fbdefio.wait);
 	return 0;
 nomem:
-	fb_release(info);
+	fb_release(info, false);
 	return -ENOMEM;
 }
 
@@ -212,9 +212,10 @@ void fb_deferred_io_cleanup(struct fb_info *info)
 	info->fbdefio.worker = NULL;
 }
 
-void fb_release(struct fb_info *info)
+/* @dead: the machine stopped mid-run; give back host memory only. */
+void fb_release(struct fb_info *info, bool dead)
 {
-	if (info->pages) {
+	if (info->pages && !dead) {
 		for (unsigned long i = 0; i < info->nr_pages; i++) {
 			if (!info->pages[i])
 				continue;

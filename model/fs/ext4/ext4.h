@@ -14,6 +14,7 @@
 
 #include <linux/buffer_head.h>
 #include <linux/fs.h>
+#include <linux/jbd2.h>
 
 struct block_device;
 
@@ -30,6 +31,17 @@ int ext4_get_block(struct inode *inode, sector_t iblock,
 int ext4_setattr_size(struct inode *inode, loff_t newsize);
 int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length);
 int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync);
+
+/* ext4_jbd2.c: handles on the superblock's journal. */
+#define EXT4_HT_WRITE_PAGE 3
+#define EXT4_HT_TRUNCATE 8
+#define EXT4_HT_MAP_BLOCKS 9
+handle_t *ext4_journal_start(struct inode *inode, int type, int nblocks);
+int ext4_journal_stop(handle_t *handle);
+int ext4_convert_unwritten_extents(struct inode *inode, loff_t offset,
+				   size_t len);
+
+#define EXT4_JOURNAL_BLOCKS 32
 
 /* balloc.c */
 sector_t ext4_new_block(struct super_block *sb);

@@ -189,10 +189,23 @@ static int ext4_writepage(struct page *page, struct writeback_control *wbc)
 	return ext4_bio_write_page(page, len, wbc);
 }
 
+/*
+ * ext4 holds a journal handle while it prepares and submits a batch of
+ * pages (ext4_writepages() in ordered mode starts one before
+ * mpage_prepare_extent_to_map(), which clears the pages' dirty state; the
+ * journalled-data path starts one per page).  Whatever clear_page_dirty_for_io()
+ * waits for, it waits for with the handle open.
+ */
 static int ext4_writepages(struct address_space *mapping,
 			   struct writeback_control *wbc)
 {
-	return write_cache_pages(mapping, wbc, __writepage, mapping);
+	handle_t *handle;
+	int ret;
+
+	handle = ext4_journal_start(mapping->host, EXT4_HT_WRITE_PAGE, 1);
+	ret = write_cache_pages(mapping, wbc, __writepage, mapping);
+	ext4_journal_stop(handle);
+	return ret;
 }
 
 static int ext4_set_page_dirty(struct page *page)
@@ -237,10 +250,14 @@ static int block_page_mkwrite_return(int err)
 	return VM_FAULT_SIGBUS;
 }
 
+/* Block allocation on the first store: under a handle, as in ext4. */
 static int ext4_page_mkwrite(struct vm_fault *vmf)
 {
+	struct inode *inode = vmf->vma->vm_file->f_inode;
+	handle_t *handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
 	int err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
 
+	ext4_journal_stop(handle);
 	return block_page_mkwrite_return(err);
 }
 
@@ -286,8 +303,10 @@ int ext4_setattr_size(struct inode *inode, loff_t newsize)
 	if (newsize < oldsize) {
 		sector_t first = (sector_t)DIV_ROUND_UP((u64)newsize,
 							i_blocksize(inode));
+		handle_t *handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, 1);
 
 		ext4_free_range(inode, first, inode->i_max_blocks - 1);
+		ext4_journal_stop(handle);
 	}
 	inode_unlock(inode);
 	return 0;
@@ -310,15 +329,58 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 	truncate_pagecache_range(inode, offset, offset + length - 1);
 	first = (sector_t)DIV_ROUND_UP((u64)offset, bsize);
 	last = (sector_t)((u64)(offset + length) / bsize);
-	if (last > first)
+	if (last > first) {
+		handle_t *handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, 1);
+
 		ext4_free_range(inode, first, last - 1);
+		ext4_journal_stop(handle);
+	}
 out:
 	inode_unlock(inode);
 	return 0;
 }
 
+/* Write and wait for the data, then commit the journal and wait for it. */
 int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
 {
+	journal_t *journal = file->f_inode->i_sb->s_journal;
+	int ret;
+
 	(void)datasync;
-	return filemap_write_and_wait_range(file->f_mapping, start, end);
+	ret = filemap_write_and_wait_range(file->f_mapping, start, end);
+	if (ret)
+		return ret;
+	if (journal)
+		ret = jbd2_complete_transaction(journal, jbd2_running_tid(journal));
+	return ret;
+}
+
+/*
+ * The end of a direct I/O that wrote into unwritten extents: convert them
+ * to written, under a handle.  (The model's block map has no unwritten
+ * state; what matters is the handle the completion must get.)
+ */
+int ext4_convert_unwritten_extents(struct inode *inode, loff_t offset,
+				   size_t len)
+{
+	handle_t *handle;
+
+	(void)offset;
+	(void)len;
+	handle = ext4_journal_start(inode, EXT4_HT_MAP_BLOCKS, 1);
+	trace_event("ext4_convert_unwritten_extents", NULL, (long)inode->i_ino);
+	return ext4_journal_stop(handle);
+}
+
+handle_t *ext4_journal_start(struct inode *inode, int type, int nblocks)
+{
+	journal_t *journal = inode->i_sb->s_journal;
+
+	(void)type;
+	return journal ? jbd2_journal_start(journal, nblocks) : NULL;
+}
+
+int ext4_journal_stop(handle_t *handle)
+{
+	return handle ? jbd2_journal_stop(handle) : 0;
 }

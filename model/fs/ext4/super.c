@@ -39,7 +39,17 @@ int ext4_fill_super(struct super_block *sb, struct block_device *bdev,
 	spin_lock_init(&sb->s_alloc_lock);
 	spin_lock_init(&sb->s_inode_list_lock);
 	INIT_LIST_HEAD(&sb->s_inodes);
-	return 0;
+	if (nr_blocks < 2 * EXT4_JOURNAL_BLOCKS)
+		return -ENOSPC;
+	/* The journal takes the blocks after block 0, as mkfs lays it out. */
+	for (sector_t b = 1; b <= EXT4_JOURNAL_BLOCKS; b++)
+		sb->s_block_bitmap[b / BITS_PER_LONG] |= BIT(b % BITS_PER_LONG);
+	sb->s_next_block = EXT4_JOURNAL_BLOCKS + 1;
+	sb->s_journal = calloc(1, sizeof(journal_t));
+	if (!sb->s_journal)
+		return -ENOMEM;
+	return jbd2_journal_init(sb->s_journal, bdev, blocksize, 1,
+				 EXT4_JOURNAL_BLOCKS);
 }
 
 void ext4_put_super(struct super_block *sb)
@@ -47,6 +57,12 @@ void ext4_put_super(struct super_block *sb)
 	while (!list_empty(&sb->s_inodes))
 		ext4_evict_inode(list_first_entry(&sb->s_inodes, struct inode,
 						  i_sb_list));
+	if (sb->s_journal) {
+		jbd2_journal_stop_thread(sb->s_journal);
+		jbd2_journal_destroy(sb->s_journal);
+		free(sb->s_journal);
+		sb->s_journal = NULL;
+	}
 	free(sb->s_block_bitmap);
 	spin_lock_destroy(&sb->s_alloc_lock);
 	spin_lock_destroy(&sb->s_inode_list_lock);

@@ -19,12 +19,14 @@ struct dma_dev {
 	struct page **pages;
 	bool pinned;
 	bool longterm;
+	bool write;			/* pinned with FOLL_WRITE */
 	u64 pattern_seq;		/* for the bytes each burst writes */
 };
 
 void dma_dev_init(struct dma_dev *dev, const char *name);
 int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
-		unsigned long start, unsigned long nr_pages, bool longterm);
+		unsigned long start, unsigned long nr_pages, bool longterm,
+		bool write);
 int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		  u64 seed);
 int dma_dev_release(struct dma_dev *dev, bool dirty);

@@ -41,7 +41,7 @@ struct fb_info {
 };
 
 int fb_alloc(struct fb_info *info, unsigned long nr_pages, unsigned long delay);
-void fb_release(struct fb_info *info);
+void fb_release(struct fb_info *info, bool dead);
 void fb_deferred_io_init(struct fb_info *info);
 void fb_deferred_io_cleanup(struct fb_info *info);
 void fb_deferred_io_flush(struct fb_info *info);

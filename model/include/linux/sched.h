@@ -50,6 +50,7 @@ struct task_struct {
 	int state;		/* TASK_*, written with __atomic builtins */
 	unsigned int flags;	/* PF_* */
 	struct mm_struct *mm;
+	void *journal_info;	/* the open jbd2 handle */
 
 	/* What the task waits for, and since when (model clock). */
 	const char *wchan;
