@@ -217,8 +217,10 @@ void seed_unpin_page_for_dma(struct page *page)
 	if (atomic_dec_and_test(&page->dma_pinned_count)) {
 		ClearPageDmaPinned(page);
 		/* Back on the LRU: the series' later revision. */
-		if (!page_never_on_lru(page))
+		if (!page_never_on_lru(page)) {
 			lru_cache_add(page);
+			count_vm_event(DMA_UNPIN_TO_LRU);
+		}
 	}
 	spin_unlock(zone_gup_lock(zone));
 }

@@ -326,6 +326,10 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		length = i_size_read(inode) - offset;
 	if (length <= 0)
 		goto out;
+	/* Write out the dirty pages of the range first, as ext4 does. */
+	if (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
+		filemap_write_and_wait_range(inode->i_mapping, offset,
+					     offset + length - 1);
 	truncate_pagecache_range(inode, offset, offset + length - 1);
 	first = (sector_t)DIV_ROUND_UP((u64)offset, bsize);
 	last = (sector_t)((u64)(offset + length) / bsize);

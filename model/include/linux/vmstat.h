@@ -35,6 +35,7 @@
 	X(NR_FOLL_PIN_ACQUIRED, "nr_foll_pin_acquired")                        \
 	X(NR_FOLL_PIN_RELEASED, "nr_foll_pin_released")                        \
 	X(DMA_PIN_ISOLATE_FAILED, "dma_pin_isolate_failed")                    \
+	X(DMA_UNPIN_TO_LRU, "dma_unpin_to_lru")                                \
 	X(LRU_ADD_PINNED_REFUSED, "lru_add_pinned_refused")                    \
 	X(TTU_PINNED_REFUSED, "ttu_pinned_refused")                            \
 	X(MKCLEAN_PTES_CLEANED, "mkclean_ptes_cleaned")                        \
