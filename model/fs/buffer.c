@@ -178,6 +178,7 @@ out:
 			bh = next;
 		} while (bh != buffers_to_free);
 		count_vm_event(BUFFERS_DROPPED);
+		trace_event("drop_buffers", page, page_count(page));
 	}
 	return ret;
 }

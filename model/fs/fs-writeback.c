@@ -22,6 +22,7 @@
 #include <linux/ktime.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
+#include <linux/tracepoint.h>
 #include <linux/writeback.h>
 
 struct wb_writeback_work {
@@ -182,6 +183,7 @@ static long wb_writeback(struct bdi_writeback *wb,
 {
 	long wrote;
 
+	trace_span_begin("wb_writeback", NULL, work->sync_mode);
 	spin_lock(&wb->list_lock);
 	queue_io(wb, work);
 	wrote = __writeback_inodes_wb(wb, work);
@@ -189,6 +191,7 @@ static long wb_writeback(struct bdi_writeback *wb,
 	while (!list_empty(&wb->b_io))
 		list_move(wb->b_io.prev, &wb->b_dirty);
 	spin_unlock(&wb->list_lock);
+	trace_span_end("wb_writeback", NULL, wrote);
 	return wrote;
 }
 
@@ -344,7 +347,7 @@ void sync_inodes_sb(struct super_block *sb)
 		return;
 	INIT_LIST_HEAD(&work.list);
 	if (wb->task && wb->task != current) {
-		init_completion(&done);
+		init_completion_named(&done, "sync_inodes_sb");
 		work.done = &done;
 		wb_queue_work(wb, &work);
 		wait_for_completion(&done);

@@ -20,11 +20,11 @@ int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync)
 	if (!file->f_fsync)
 		return -EINVAL;
 	count_vm_event(FSYNC_CALLS);
-	trace_event("fsync_enter", NULL, 0);
+	trace_span_begin("fsync", NULL, 0);
 	ret = file->f_fsync(file, start, end, datasync);
 	if (current && current->pin_waits != waits)
 		count_vm_event(FSYNC_WAITED_UNPIN);
-	trace_event("fsync_exit", NULL, ret);
+	trace_span_end("fsync", NULL, ret);
 	return ret;
 }
 

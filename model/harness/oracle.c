@@ -32,6 +32,7 @@
 
 #include "../fs/ext4/ext4.h"
 #include "oracle.h"
+#include "trace.h"
 
 enum { SH_EXCLUDED = 0, SH_VALID = 1 };
 
@@ -215,6 +216,12 @@ static void probe_memory_failure(struct page *page, struct inode *inode,
 		       ((u64)(index + 1) << PAGE_SHIFT) - 1);
 }
 
+static void probe_span(const char *what, struct page *page, long arg,
+		       bool begin)
+{
+	chrome_trace_event(begin ? 'B' : 'E', what, page, arg);
+}
+
 static void probe_event(const char *what, struct page *page, long arg)
 {
 	unsigned long n = __atomic_fetch_add(&flight_next, 1, __ATOMIC_RELAXED);
@@ -227,6 +234,7 @@ static void probe_event(const char *what, struct page *page, long arg)
 	e->what = what;
 	e->pfn = page ? page_to_pfn(page) : ~0UL;
 	e->arg = arg;
+	chrome_trace_event('i', what, page, arg);
 }
 
 void oracle_attach(void)
@@ -240,6 +248,7 @@ void oracle_attach(void)
 		.truncate_range = probe_truncate_range,
 		.memory_failure = probe_memory_failure,
 		.event = probe_event,
+		.span = probe_span,
 	};
 }
 

@@ -29,6 +29,7 @@
 #include "../fs/ext4/ext4.h"
 #include "machine.h"
 #include "oracle.h"
+#include "trace.h"
 
 void buffer_heads_teardown(void);
 void actor_main(void *arg);
@@ -503,6 +504,8 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	}
 	timeout = opts->hung_task_timeout_us ? opts->hung_task_timeout_us :
 					       scn->hung_task_timeout;
+	if (opts->trace_path)
+		chrome_trace_start();
 	machine_start_actors(m);
 	end = watch(m, watch_actors, m, timeout, r->hang, sizeof(r->hang),
 		    pfns, &nr_pfns);
@@ -542,6 +545,11 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	r->verdict = judge(r, hung);
 	r->duration_us = ktime_get_us();
 	r->log = strdup(dmesg());
+	if (opts->trace_path &&
+	    chrome_trace_finish(opts->trace_path, r->scenario, r->policy, seed,
+				pinmm_verdict_name(r->verdict)))
+		snprintf(r->error, sizeof(r->error), "cannot write the trace to %s",
+			 opts->trace_path);
 	if (r->verdict != PINMM_PASS) {
 		if (r->oops[0])
 			nr_pfns = flight_last_page_of(oops_state()->pid, pfns);

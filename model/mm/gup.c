@@ -31,6 +31,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
+#include <linux/tracepoint.h>
 
 static struct page *follow_page_mask(struct vm_area_struct *vma,
 				     unsigned long address,
@@ -110,6 +111,7 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 
 	if (!nr_pages || (start & ~PAGE_MASK) || !pages)
 		return -EINVAL;
+	trace_span_begin("get_user_pages", NULL, (long)nr_pages);
 	down_read(&mm->mmap_sem);
 	got = __get_user_pages(mm, start, nr_pages, gup_flags, pages);
 	up_read(&mm->mmap_sem);
@@ -118,6 +120,7 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 			pin_policy->pin_page(pages[i]);
 		count_vm_event(NR_FOLL_PIN_ACQUIRED);
 	}
+	trace_span_end("get_user_pages", NULL, got);
 	return got;
 }
 

@@ -197,28 +197,36 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		.pte = vma_pte(vma, address),
 	};
 	pte_t entry;
+	int ret = 0;
 
 	count_vm_event(PGFAULT);
 	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE))
 		return VM_FAULT_SIGBUS;
+	trace_span_begin(flags & FAULT_FLAG_WRITE ? "write_fault" : "read_fault",
+			 NULL, (long)vmf.pgoff);
 	spin_lock(&mm->page_table_lock);
 	entry = ptep_get(vmf.pte);
 	if (!pte_present(entry)) {
 		spin_unlock(&mm->page_table_lock);
-		return do_fault(&vmf);
+		ret = do_fault(&vmf);
+		goto out;
 	}
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(entry)) {
 		vmf.page = pfn_to_page(pte_pfn(entry));
 		get_page(vmf.page);
 		spin_unlock(&mm->page_table_lock);
-		return wp_page_shared(&vmf);
+		ret = wp_page_shared(&vmf);
+		goto out;
 	}
 	entry = pte_mkyoung(entry);
 	if (flags & FAULT_FLAG_WRITE)
 		entry = pte_mkdirty(entry);
 	set_pte(vmf.pte, entry);
 	spin_unlock(&mm->page_table_lock);
-	return 0;
+out:
+	trace_span_end(flags & FAULT_FLAG_WRITE ? "write_fault" : "read_fault",
+		       NULL, ret);
+	return ret;
 }
 
 /*
@@ -261,6 +269,7 @@ static int user_access_page(struct mm_struct *mm, unsigned long addr,
 			data_race_end();
 			if (write)
 				trace_user_store(page, off, buf, len);
+			trace_event(write ? "store" : "load", page, (long)len);
 			spin_unlock(&mm->page_table_lock);
 			break;
 		}

@@ -215,7 +215,9 @@ int write_cache_pages(struct address_space *mapping,
 			if (current->pin_waits != waits)
 				count_vm_event(WB_SYNC_ALL_WAITED_UNPIN);
 			trace_wbc_writepage(page);
+			trace_span_begin("writepage", page, wbc->sync_mode);
 			ret = writepage(page, wbc, data);
+			trace_span_end("writepage", page, ret);
 			if (ret < 0)
 				done = true;
 			if (--wbc->nr_to_write <= 0 &&

@@ -253,7 +253,9 @@ int page_mkclean(struct page *page, bool skip_pinned_pages)
 		return 0;
 	if (!page_mapping(page))
 		return 0;
+	trace_span_begin("page_mkclean", page, skip_pinned_pages);
 	rmap_walk(page, &rwc);
+	trace_span_end("page_mkclean", page, mki.cleaned);
 	return mki.cleaned && !mki.skipped;
 }
 
@@ -300,6 +302,8 @@ bool try_to_unmap(struct page *page, enum ttu_flags flags)
 		.arg = (void *)(uintptr_t)flags,
 	};
 
+	trace_span_begin("try_to_unmap", page, 0);
 	rmap_walk(page, &rwc);
+	trace_span_end("try_to_unmap", page, page_mapcount(page));
 	return !page_mapcount(page);
 }

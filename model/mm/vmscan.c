@@ -152,7 +152,6 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 		if (page_has_private(page)) {
 			if (!try_to_release_page(page, GFP_KERNEL))
 				goto activate_locked;
-			trace_event("buffers_dropped", page, page_count(page));
 		}
 		if (!mapping || !__remove_mapping(mapping, page))
 			goto keep_locked;
@@ -348,6 +347,7 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 	unsigned long nr_inactive = lru_size(pgdat, LRU_INACTIVE_FILE);
 	unsigned long scanned = 0;
 
+	trace_span_begin("shrink_node", NULL, (long)sc->nr_to_reclaim);
 	if (inactive_list_is_low(pgdat))
 		shrink_active_list(SWAP_CLUSTER_MAX, pgdat);
 	nr_inactive = max(nr_inactive, lru_size(pgdat, LRU_INACTIVE_FILE));
@@ -358,6 +358,7 @@ unsigned long shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 		scanned += nr;
 	}
 	sc->nr_scanned += scanned;
+	trace_span_end("shrink_node", NULL, (long)sc->nr_reclaimed);
 	return sc->nr_reclaimed;
 }
 

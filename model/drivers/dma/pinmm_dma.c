@@ -89,6 +89,7 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		return -EINVAL;
 	}
 	count_vm_event(DMA_BURSTS);
+	trace_span_begin("dma_burst", NULL, (long)len);
 	while (len) {
 		struct page *page = dev->pages[offset / PAGE_SIZE];
 		unsigned int off = (unsigned int)(offset % PAGE_SIZE);
@@ -104,6 +105,7 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		offset += n;
 		len -= n;
 	}
+	trace_span_end("dma_burst", NULL, 0);
 	return 0;
 }
 
@@ -115,10 +117,12 @@ int dma_dev_release(struct dma_dev *dev, bool dirty)
 	}
 	for (unsigned long i = 0; i < dev->nr_pages; i++)
 		trace_dma_unmap_page(dev->pages[i], dev->write);
+	trace_span_begin("release", NULL, dirty);
 	if (dirty)
 		put_user_pages_dirty_lock(dev->pages, dev->nr_pages);
 	else
 		put_user_pages(dev->pages, dev->nr_pages);
+	trace_span_end("release", NULL, dirty);
 	free(dev->pages);
 	dev->pages = NULL;
 	dev->pinned = false;

@@ -228,7 +228,7 @@ static void jbd2_journal_commit_transaction(journal_t *journal)
 	}
 	t->t_state = T_LOCKED;
 	spin_unlock(&journal->j_state_lock);
-	trace_event("jbd2_commit_locking", NULL, t->t_tid);
+	trace_span_begin("jbd2_commit", NULL, t->t_tid);
 
 	/* Wait for the transaction's handles to stop. */
 	wait_event_named(journal->j_wait_updates, updates_done(journal, t),
@@ -258,7 +258,7 @@ static void jbd2_journal_commit_transaction(journal_t *journal)
 	journal->j_committing_transaction = NULL;
 	journal->j_last_commit = ktime_get_us();
 	spin_unlock(&journal->j_state_lock);
-	trace_event("jbd2_commit_done", NULL, t->t_tid);
+	trace_span_end("jbd2_commit", NULL, t->t_tid);
 	free(t);
 	wake_up_all(&journal->j_wait_done_commit);
 }

@@ -35,6 +35,8 @@ struct tracepoint_probes {
 			       pgoff_t index);
 	/* A named event of some task, for the flight recorder. */
 	void (*event)(const char *what, struct page *page, long arg);
+	/* The current task begins (@begin) or ends an operation @what. */
+	void (*span)(const char *what, struct page *page, long arg, bool begin);
 };
 
 extern struct tracepoint_probes tracepoints;
@@ -55,5 +57,7 @@ extern struct tracepoint_probes tracepoints;
 #define trace_truncate_range(inode, s, e) trace_call(truncate_range, inode, s, e)
 #define trace_memory_failure_event(page, inode, index) trace_call(memory_failure, page, inode, index)
 #define trace_event(what, page, arg) trace_call(event, what, page, arg)
+#define trace_span_begin(what, page, arg) trace_call(span, what, page, arg, true)
+#define trace_span_end(what, page, arg) trace_call(span, what, page, arg, false)
 
 #endif /* _LINUX_TRACEPOINT_H */

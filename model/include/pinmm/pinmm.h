@@ -35,6 +35,7 @@ enum pinmm_verdict {
 struct pinmm_options {
 	bool echo_log;			/* copy the kernel log to stderr */
 	uint64_t hung_task_timeout_us;	/* 0: the scenario's */
+	const char *trace_path;		/* write a Chrome trace of the run */
 };
 
 struct pinmm_counter {

@@ -31,6 +31,7 @@
 #include <linux/ktime.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/tracepoint.h>
 
 _Thread_local struct task_struct *current_task;
 long tsan_barrier_word;
@@ -209,6 +210,7 @@ void set_wchan(const char *what, enum wchan_type type, const void *obj)
 	__atomic_store_n(&t->wchan_type, type, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->wchan_obj, obj, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->wait_start, ktime_get_us(), __ATOMIC_RELEASE);
+	trace_span_begin(what, type == WCHAN_PAGE ? (struct page *)obj : NULL, 0);
 }
 
 void set_polling(void)
@@ -223,6 +225,9 @@ void clear_wchan(void)
 
 	if (!t)
 		return;
+	if (t->wchan)
+		trace_span_end(t->wchan, t->wchan_type == WCHAN_PAGE ?
+					   (struct page *)t->wchan_obj : NULL, 0);
 	__atomic_store_n(&t->wait_start, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->polling, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&t->wchan, NULL, __ATOMIC_RELAXED);
