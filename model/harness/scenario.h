@@ -122,4 +122,26 @@ const struct scenario *scenario_find(const char *name);
 const char *scn_op_name(enum scn_op op);
 extern const struct scenario *const builtin_scenarios[];
 
+/*
+ * Scenario files (harness/scenario_file.c, docs/scenario-format.md).
+ * scenario_parse() fills @scn from @text (@file names it in messages) and
+ * returns the number of errors, each a line "FILE:LINE: [section] key:
+ * message (expected ...)" in @err; its allocations hang off scn->owned,
+ * which scenario_free() frees (and @scn itself when scenario_load() made
+ * it).  scenario_load() reads a file and returns NULL on errors.
+ */
+int scenario_parse(struct scenario *scn, const char *name, const char *file,
+		   const char *text, size_t len, char *err, size_t errlen);
+struct scenario *scenario_load(const char *path, char *err, size_t errlen);
+void scenario_free(struct scenario *scn);
+
+/* The scenario files embedded at build time (harness/embed-scenarios.sh). */
+struct scn_embedded {
+	const char *name;	/* the file's name without .ini */
+	const char *path;	/* scenarios/NAME.ini */
+	const char *text;
+};
+extern const struct scn_embedded scn_embedded[];	/* NULL-terminated */
+extern struct scenario scn_embedded_storage[];
+
 #endif /* _HARNESS_SCENARIO_H */
