@@ -2,12 +2,14 @@
 /*
  * pinmm: the command line of libpinmm.
  *
- *   pinmm run NAME [--policy P] [--seed N] [--runs N] [--json] [-v]
+ *   pinmm run NAME|FILE [--policy P] [--seed N] [--runs N] [--json] [-v]
  *   pinmm list
+ *   pinmm show NAME
+ *   pinmm check FILE...
  *   pinmm policies
  *
  * Exit status: 0 when every run passed, 1 when some run did not, 2 on a
- * usage error.
+ * usage error or an invalid scenario file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,9 +23,13 @@
 static const char usage[] =
 	"usage: pinmm run SCENARIO [--policy vanilla|seed] [--seed N] [--runs N]\n"
 	"                          [--json] [--hung-timeout US] [--verbose]\n"
-	"       pinmm list         the scenarios\n"
-	"       pinmm policies     the pinning designs\n"
-	"       pinmm help\n";
+	"       pinmm list             the built-in scenarios\n"
+	"       pinmm show NAME        a built-in scenario's file\n"
+	"       pinmm check FILE...    validate scenario files\n"
+	"       pinmm policies         the pinning designs\n"
+	"       pinmm help\n"
+	"SCENARIO is a built-in NAME or a FILE: an argument with a '/' or ending\n"
+	"in .ini is a file (docs/scenario-format.md describes the format).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -55,10 +61,45 @@ static bool known(const char *const *names, const char *name)
 static int cmd_list(void)
 {
 	const char *const *names = pinmm_scenario_names();
+	int ret = 0;
 
-	for (int i = 0; names[i]; i++)
+	for (int i = 0; names[i]; i++) {
+		const char *err = pinmm_scenario_error(names[i]);
+
+		if (err) {
+			printf("%-22s INVALID: %s\n", names[i], err);
+			ret = 2;
+			continue;
+		}
 		printf("%-22s %s\n", names[i], pinmm_scenario_description(names[i]));
+	}
+	return ret;
+}
+
+static int cmd_show(const char *name)
+{
+	const char *text = pinmm_scenario_text(name);
+
+	if (!text)
+		return usage_error("unknown scenario '%s' ('pinmm list' shows them)", name);
+	fputs(text, stdout);
 	return 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static char err[16384];
+	int bad = 0;
+
+	if (argc < 1)
+		return usage_error("%s", "check: which files?");
+	for (int i = 0; i < argc; i++) {
+		if (pinmm_scenario_check(argv[i], err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			bad++;
+		}
+	}
+	return bad ? 2 : 0;
 }
 
 static int cmd_policies(void)
@@ -125,8 +166,16 @@ static int cmd_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("run: unexpected argument '%s'", argv[optind + 1]);
 	scenario = argv[optind];
-	if (!known(pinmm_scenario_names(), scenario))
+	if (pinmm_scenario_is_file(scenario)) {
+		static char err[16384];
+
+		if (pinmm_scenario_check(scenario, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	} else if (!known(pinmm_scenario_names(), scenario)) {
 		return usage_error("unknown scenario '%s' ('pinmm list' shows them)", scenario);
+	}
 	if (!known(pinmm_policy_names(), policy))
 		return usage_error("unknown policy '%s' ('pinmm policies' shows them)", policy);
 	opts.hung_task_timeout_us = hung;
@@ -176,6 +225,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list") && argc == 2)
 		return cmd_list();
+	if (!strcmp(argv[1], "show") && argc == 3)
+		return cmd_show(argv[2]);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "policies") && argc == 2)
 		return cmd_policies();
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||

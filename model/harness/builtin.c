@@ -1,137 +1,152 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The built-in scenarios (SCENARIOS.md).
+ * The built-in scenarios: every scenarios/NAME.ini, embedded into the
+ * library at build time (harness/embed-scenarios.sh makes the table) and
+ * parsed once, when the library is loaded.  The build also checks every
+ * file with `pinmm check`, so a file that does not parse fails the build;
+ * should one get through anyway, it stays listed with its error
+ * (pinmm_scenario_error()) and scenario_find() does not return it.
+ *
+ * A NAME with a '/' or ending in .ini is a path instead: the file is
+ * parsed on first use and kept for the life of the process.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <pinmm/pinmm.h>
 
 #include "scenario.h"
 
-#define KiB 1024ULL
-#define PAGE 4096ULL
+#define BUILTIN_ERRLEN 4096
 
-/*
- * seed-bug (SEMANTICS.md section 7).  The process writes a 16-page file
- * through a shared mapping; a device pins it and writes it by DMA in eight
- * bursts a millisecond apart, then releases it dirty.  The flusher cleans
- * every 200 us; kswapd scans the file LRU every 300 us from the moment the
- * pin is in place.  The ordering that breaks 2018's kernel:
- *   pin -> writeback cleans the page -> reclaim unmaps it and drops its
- *   buffers (removal fails on the gup reference) -> DMA -> release dirty ->
- *   writeback -> BUG in ext4_writepage.
- */
-static const struct scenario seed_bug = {
-	.name = "seed-bug",
-	.description = "pin, DMA in bursts, release dirty, with flusher and reclaim (the 2018 crash)",
-	.memory_pages = 256,
-	.nodes = 1,
-	.blocksize = 4096,
-	.nr_files = 1,
-	.files = { { .name = "f0", .size = 16 * PAGE, .max_size = 16 * PAGE } },
-	.nr_events = 3,
-	.events = { "mapped", "pinned", "released" },
-	.nr_actors = 2,
-	.actors = {
-		{
-			.kind = ACTOR_PROCESS, .name = "proc0", .nr_steps = 5,
-			.steps = {
-				{ .op = OP_MMAP, .file = 0, .offset = 0, .len = 16 * PAGE },
-				{ .op = OP_STORE, .map = 0, .offset = 0, .len = 16 * PAGE },
-				{ .op = OP_SIGNAL, .event = 0 },
-				{ .op = OP_WAIT, .event = 2 },
-				{ .op = OP_MUNMAP, .map = 0 },
-			},
-		},
-		{
-			.kind = ACTOR_DEVICE, .name = "rdma0", .nr_steps = 6,
-			.steps = {
-				{ .op = OP_WAIT, .event = 0 },
-				{ .op = OP_PIN, .target = 0, .map = 0, .offset = 0, .len = 16 * PAGE, .write = true },
-				{ .op = OP_SIGNAL, .event = 1 },
-				{ .op = OP_DMA, .offset = 0, .len = 16 * PAGE, .count = 8, .gap = 1000 },
-				{ .op = OP_RELEASE, .dirty = true },
-				{ .op = OP_SIGNAL, .event = 2 },
-			},
-		},
-	},
-	.flusher_interval = 200,
-	.reclaim_interval = 300,
-	.reclaim_target = 64,
-	.reclaim_start_event = 1,
-	.hung_task_timeout = 2000000,
-	.run_timeout = 20000000,
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static char **builtin_errors;	/* per embedded file: NULL when it parsed */
+static int nr_builtin;
+
+static void builtin_parse(void)
+{
+	for (nr_builtin = 0; scn_embedded[nr_builtin].name; nr_builtin++)
+		;
+	builtin_errors = calloc((size_t)nr_builtin + 1, sizeof(*builtin_errors));
+	for (int i = 0; i < nr_builtin; i++) {
+		const struct scn_embedded *e = &scn_embedded[i];
+		struct scenario *scn = &scn_embedded_storage[i];
+		char *err = malloc(BUILTIN_ERRLEN);
+		struct scenario tmp = { 0 };
+
+		if (!err || scenario_parse(&tmp, e->name, e->path, e->text,
+					   strlen(e->text), err, BUILTIN_ERRLEN)) {
+			scenario_free(&tmp);
+			if (builtin_errors)
+				builtin_errors[i] = err ? err : strdup("out of memory");
+			else
+				free(err);
+			continue;	/* keeps its name, and no description */
+		}
+		free(err);
+		*scn = tmp;
+	}
+}
+
+static __attribute__((constructor)) void builtin_init(void)
+{
+	pthread_once(&builtin_once, builtin_parse);
+}
+
+static int builtin_index(const char *name)
+{
+	pthread_once(&builtin_once, builtin_parse);
+	for (int i = 0; i < nr_builtin; i++)
+		if (!strcmp(scn_embedded[i].name, name))
+			return i;
+	return -1;
+}
+
+/* ---- scenarios given by path ---- */
+
+struct loaded {
+	struct loaded *next;
+	char *path;
+	struct scenario *scn;
 };
 
-/*
- * baseline: no devices.  Two processes share a 128-page file in 96 pages of
- * memory, each storing to its own half and reading pages back (which are
- * evicted and read in again from the device); one fsyncs now and then.
- * Midway the file is truncated to 80 pages and extended back, and both go
- * on writing, into the holes too.
- */
-#define BASELINE_ROUND(idx, half)                                              \
-	{ .op = OP_STORE, .map = 0, .offset = (half) * 64 * PAGE,              \
-	  .len = 64 * PAGE, .count = 24, .random = true },                     \
-	{ .op = OP_VERIFY, .map = 0, .offset = (half) * 64 * PAGE,             \
-	  .len = 64 * PAGE }
+static pthread_mutex_t loaded_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct loaded *loaded;	/* kept for the life of the process */
 
-static const struct scenario baseline = {
-	.name = "baseline",
-	.description = "two processes share a file under a small memory limit; flusher, fsync, reclaim, truncate down and up",
-	.memory_pages = 96,
-	.nodes = 1,
-	.blocksize = 4096,
-	.nr_files = 1,
-	.files = { { .name = "f0", .size = 128 * PAGE, .max_size = 128 * PAGE } },
-	.nr_events = 3,
-	.events = { "phase1-done", "truncated", "p1-phase1-done" },
-	.nr_actors = 2,
-	.actors = {
-		{
-			.kind = ACTOR_PROCESS, .name = "proc0", .nr_steps = 14,
-			.steps = {
-				{ .op = OP_MMAP, .file = 0, .offset = 0, .len = 128 * PAGE },
-				BASELINE_ROUND(0, 0),
-				{ .op = OP_FSYNC, .file = 0 },
-				BASELINE_ROUND(1, 0),
-				BASELINE_ROUND(2, 0),
-				{ .op = OP_FSYNC, .file = 0 },
-				{ .op = OP_SIGNAL, .event = 0 },
-				{ .op = OP_WAIT, .event = 1 },
-				BASELINE_ROUND(3, 0),
-				{ .op = OP_FSYNC, .file = 0 },
-			},
-		},
-		{
-			.kind = ACTOR_PROCESS, .name = "proc1", .nr_steps = 13,
-			.steps = {
-				{ .op = OP_MMAP, .file = 0, .offset = 0, .len = 128 * PAGE },
-				BASELINE_ROUND(0, 1),
-				BASELINE_ROUND(1, 1),
-				BASELINE_ROUND(2, 1),
-				{ .op = OP_WAIT, .event = 0 },
-				{ .op = OP_TRUNCATE, .file = 0, .len = 80 * PAGE },
-				{ .op = OP_TRUNCATE, .file = 0, .len = 128 * PAGE },
-				{ .op = OP_SIGNAL, .event = 1 },
-				BASELINE_ROUND(3, 1),
-			},
-		},
-	},
-	.flusher_interval = 1000,
-	.reclaim_start_event = -1,
-	.hung_task_timeout = 5000000,
-	.run_timeout = 60000000,
-};
+static const struct scenario *scenario_by_path(const char *path)
+{
+	struct loaded *l;
+	struct scenario *scn;
 
-const struct scenario *const builtin_scenarios[] = {
-	&seed_bug,
-	&baseline,
-	NULL,
-};
+	pthread_mutex_lock(&loaded_lock);
+	for (l = loaded; l; l = l->next) {
+		if (!strcmp(l->path, path)) {
+			pthread_mutex_unlock(&loaded_lock);
+			return l->scn;
+		}
+	}
+	scn = scenario_load(path, NULL, 0);
+	l = scn ? calloc(1, sizeof(*l)) : NULL;
+	if (l)
+		l->path = strdup(path);
+	if (!l || !l->path) {
+		if (l)
+			free(l);
+		scenario_free(scn);
+		pthread_mutex_unlock(&loaded_lock);
+		return NULL;
+	}
+	l->scn = scn;
+	l->next = loaded;
+	loaded = l;
+	pthread_mutex_unlock(&loaded_lock);
+	return scn;
+}
+
+bool pinmm_scenario_is_file(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return strchr(arg, '/') || (n >= 4 && !strcmp(arg + n - 4, ".ini"));
+}
 
 const struct scenario *scenario_find(const char *name)
 {
-	for (int i = 0; builtin_scenarios[i]; i++)
-		if (!strcmp(builtin_scenarios[i]->name, name))
-			return builtin_scenarios[i];
-	return NULL;
+	int i;
+
+	if (pinmm_scenario_is_file(name))
+		return scenario_by_path(name);
+	i = builtin_index(name);
+	if (i < 0 || (builtin_errors && builtin_errors[i]))
+		return NULL;
+	return &scn_embedded_storage[i];
+}
+
+/* ---- the public side ---- */
+
+const char *pinmm_scenario_text(const char *name)
+{
+	int i = builtin_index(name);
+
+	return i < 0 ? NULL : scn_embedded[i].text;
+}
+
+const char *pinmm_scenario_error(const char *name)
+{
+	int i = builtin_index(name);
+
+	if (i < 0 || !builtin_errors)
+		return NULL;
+	return builtin_errors[i];
+}
+
+int pinmm_scenario_check(const char *path, char *err, size_t len)
+{
+	struct scenario *scn = scenario_load(path, err, len);
+
+	if (!scn)
+		return -1;
+	scenario_free(scn);
+	return 0;
 }

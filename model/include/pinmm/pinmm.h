@@ -16,6 +16,7 @@
 #define _PINMM_PINMM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -76,9 +77,29 @@ const char *const *pinmm_policy_names(void);
 const char *pinmm_policy_description(const char *name);
 
 /*
- * Run @scenario once under @policy with @seed.  Returns 0 and fills
- * @result (free it with pinmm_result_free()), or -1 with result->error set
- * when the names are unknown or the machine cannot be set up.
+ * Scenario files (docs/scenario-format.md).  The built-in scenarios are
+ * the files of model/scenarios/, embedded at build time; anywhere a
+ * scenario NAME is taken, a path to a file works too: an argument with a
+ * '/' or ending in .ini is a path (pinmm_scenario_is_file()).
+ *
+ * pinmm_scenario_text(): the text of a built-in scenario's file, or NULL.
+ * pinmm_scenario_error(): why a built-in file did not parse, or NULL (the
+ * build checks every file, so this is NULL unless something slipped by).
+ * pinmm_scenario_check(): parse the file at @path; 0 when it is valid, -1
+ * with one line "FILE:LINE: [section] key: message (expected ...)" per
+ * error in @err otherwise.
+ */
+bool pinmm_scenario_is_file(const char *arg);
+const char *pinmm_scenario_text(const char *name);
+const char *pinmm_scenario_error(const char *name);
+int pinmm_scenario_check(const char *path, char *err, size_t len);
+
+/*
+ * Run @scenario (a built-in name or a file's path) once under @policy with
+ * @seed.  Returns 0 and fills @result (free it with pinmm_result_free()),
+ * or -1 with result->error set when the names are unknown, the file does
+ * not parse (pinmm_scenario_check() says why) or the machine cannot be set
+ * up.
  */
 int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	      const struct pinmm_options *opts, struct pinmm_result *result);
