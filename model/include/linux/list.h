@@ -26,7 +26,11 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 			      struct list_head *next)
 {
 	next->prev = new;
-	new->next = next;
+	/*
+	 * The new entry's own ->next too: the page being put on a list may
+	 * be read as dma_pinned_flags by a lockless PageDmaPinned().
+	 */
+	WRITE_ONCE(new->next, next);
 	new->prev = prev;
 	WRITE_ONCE(prev->next, new);
 }

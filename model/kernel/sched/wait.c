@@ -35,8 +35,12 @@ void init_wait_entry(struct wait_queue_entry *wq_entry, int flags)
 void prepare_to_wait(struct wait_queue_head *wq_head,
 		     struct wait_queue_entry *wq_entry, int state)
 {
-	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
+	/*
+	 * The entry stays queued between the iterations of a wait loop, so
+	 * a waker may be reading its flags: write them under the lock.
+	 */
 	spin_lock(&wq_head->lock);
+	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	if (list_empty(&wq_entry->entry))
 		list_add(&wq_entry->entry, &wq_head->head);
 	set_current_state(state);
@@ -46,8 +50,8 @@ void prepare_to_wait(struct wait_queue_head *wq_head,
 void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 			       struct wait_queue_entry *wq_entry, int state)
 {
-	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;
 	spin_lock(&wq_head->lock);
+	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;	/* see prepare_to_wait() */
 	if (list_empty(&wq_entry->entry))
 		list_add_tail(&wq_entry->entry, &wq_head->head);
 	set_current_state(state);
