@@ -94,6 +94,8 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 				return i ? (long)i : ret;
 			cond_resched();
 		}
+		/* From here a device may write the page (if FOLL_WRITE). */
+		trace_dma_map_page(page, gup_flags & FOLL_WRITE);
 		pages[i] = page;
 	}
 	return (long)i;
@@ -111,6 +113,10 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 
 	if (!nr_pages || (start & ~PAGE_MASK) || !pages)
 		return -EINVAL;
+	/*
+	 * A short count returns pages the caller must release with
+	 * put_user_pages(), which reports them unmapped.
+	 */
 	trace_span_begin("get_user_pages", NULL, (long)nr_pages);
 	down_read(&mm->mmap_sem);
 	got = __get_user_pages(mm, start, nr_pages, gup_flags, pages);

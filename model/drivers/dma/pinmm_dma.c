@@ -44,6 +44,8 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		return -ENOMEM;
 	got = get_user_pages(mm, start, nr_pages, flags, dev->pages);
 	if (got < 0 || (unsigned long)got != nr_pages) {
+		for (long i = 0; i < got; i++)
+			trace_dma_unmap_page(dev->pages[i], write);
 		if (got > 0)
 			put_user_pages(dev->pages, (unsigned long)got);
 		free(dev->pages);
@@ -52,10 +54,9 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		       dev->name, got, nr_pages);
 		return got < 0 ? (int)got : -EFAULT;
 	}
-	for (unsigned long i = 0; i < nr_pages; i++) {
-		trace_dma_map_page(dev->pages[i], write);
+	/* get_user_pages() reported each page mapped for DMA. */
+	for (unsigned long i = 0; i < nr_pages; i++)
 		trace_event("pin", dev->pages[i], (long)page_count(dev->pages[i]));
-	}
 	dev->mm = mm;
 	dev->start = start;
 	dev->nr_pages = nr_pages;
