@@ -159,7 +159,7 @@ static const char *const sec_expected[NR_SEC_KINDS] = {
 
 struct sf_section {
 	enum sf_kind kind;
-	char title[2 * SF_MAX_NAME + 16];	/* "file f0" */
+	char title[160];	/* "file f0" */
 	const char *name;
 	int line;
 	int index;		/* of the file or the actor */
@@ -1119,8 +1119,8 @@ static void step_field(struct sf_pass2 *q, int a, int i, int field,
 	case F_GAP:
 	case F_TIME:
 		if (!parse_duration(v, &n) || ((1 << field) == F_TIME && !n)) {
-			step_error(q, a, i, fname, "bad duration '%s' (%s" DURATION_EXPECTED ")",
-				   v, (1 << field) == F_TIME ? "more than 0; " : "");
+			step_error(q, a, i, fname, "bad duration '%s' (" DURATION_EXPECTED "%s)",
+				   v, (1 << field) == F_TIME ? ", more than 0" : "");
 			return;
 		}
 		st->gap = n;
