@@ -1527,6 +1527,26 @@ static void walk_other(struct sf_pass2 *q, int a)
 	}
 }
 
+/* Some other actor, or an earlier step of this one, signals the event. */
+static bool signalled_for(struct sf_pass2 *q, int a, int i)
+{
+	struct scenario *scn = q->p->scn;
+	int e = scn->actors[a].steps[i].event;
+
+	for (int b = 0; b < scn->nr_actors; b++) {
+		for (int j = 0; j < scn->actors[b].nr_steps; j++) {
+			const struct scn_step *st = &scn->actors[b].steps[j];
+
+			if (q->info[b][j].bad || st->op != OP_SIGNAL ||
+			    st->event != e)
+				continue;
+			if (b != a || j < i)
+				return true;
+		}
+	}
+	return false;
+}
+
 static void pass2(struct sf_parser *p)
 {
 	struct scenario *scn = p->scn;
@@ -1557,10 +1577,15 @@ static void pass2(struct sf_parser *p)
 		for (int i = 0; i < scn->actors[a].nr_steps; i++) {
 			struct scn_step *st = &scn->actors[a].steps[i];
 
-			if (!q->info[a][i].bad && st->op == OP_WAIT &&
-			    !q->signalled[st->event])
+			if (q->info[a][i].bad || st->op != OP_WAIT)
+				continue;
+			if (!q->signalled[st->event])
 				step_error(q, a, i, "event", "no step signals '%s': the wait would never end (expected a signal event=%s step somewhere)",
 					   scn->events[st->event], scn->events[st->event]);
+			else if (!signalled_for(q, a, i))
+				step_error(q, a, i, "event", "only later steps of %s itself signal '%s': the wait would never end (expected a signal event=%s by another actor, or before this step)",
+					   scn->actors[a].name, scn->events[st->event],
+					   scn->events[st->event]);
 		}
 	}
 	if (p->reclaim_start && strcmp(p->reclaim_start, "boot")) {

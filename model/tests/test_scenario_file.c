@@ -451,6 +451,7 @@ static const struct {
 	{ HEAD PROC "step = fsync file=g\n", "t.ini:8: [process p] step fsync file: unknown file 'g' (expected one of: f)" },
 	{ HEAD PROC "step = signal event=x\n", "t.ini:8: [process p] step signal event: unknown event 'x' (expected one of events = in [global]: e)" },
 	{ HEAD PROC "step = wait event=e\n", "t.ini:8: [process p] step wait event: no step signals 'e'" },
+	{ HEAD PROC "step = wait event=e\nstep = signal event=e\n", "t.ini:8: [process p] step wait event: only later steps of p itself signal 'e'" },
 	{ HEAD "[kthread k]\nstep = sync\n[device d]\nstep = pin process=k\n", "t.ini:9: [device d] step pin process: not a process 'k'" },
 	{ HEAD "[device d]\nstep = pin process=q\n", "t.ini:7: [device d] step pin process: unknown process 'q'" },
 	{ HEAD PROC "step = store map=1\n", "t.ini:8: [process p] step store map: map 1 is not mapped yet" },
