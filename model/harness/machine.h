@@ -53,6 +53,7 @@ struct machine {
 	char refused[256];
 	long long readback_lost;
 	char readback_why[256];
+	char hang_class[16];
 };
 
 int machine_boot(struct machine *m, const struct scenario *scn,

@@ -22,6 +22,7 @@
 #include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched_det.h>
 #include <linux/swap.h>
 #include <linux/wait.h>
 #include <pinmm/pinmm.h>
@@ -29,6 +30,7 @@
 #include "../fs/ext4/ext4.h"
 #include "machine.h"
 #include "oracle.h"
+#include "strategy.h"
 #include "trace.h"
 
 void buffer_heads_teardown(void);
@@ -307,9 +309,18 @@ static void report_task(struct task_struct *t, void *arg)
 	void *stack[WAIT_STACK_DEPTH];
 	int depth;
 
-	if (__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE) || !since ||
-	    hs->used + 512 >= hs->len)
+	if (__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE) || hs->used + 512 >= hs->len)
 		return;
+	if (!since) {
+		char state[64] = "not waiting";
+
+		if (sched_det())
+			det_task_state(t, state, sizeof(state));
+		hs->used += (size_t)snprintf(hs->buf + hs->used, hs->len - hs->used,
+					     "task %s:%d %s\n", t->comm, t->pid,
+					     state);
+		return;
+	}
 	describe_wchan(t, wchan, sizeof(wchan));
 	if (__atomic_load_n(&t->wchan_type, __ATOMIC_RELAXED) == WCHAN_PAGE &&
 	    hs->nr_pfns < 16) {
@@ -350,11 +361,77 @@ enum watch_end { WATCH_DONE, WATCH_OOPS, WATCH_HANG };
  * Wait until @done(@arg), an oops, or a hung task.  On a hang, @report
  * gets khungtaskd's view of every waiting task.
  */
+struct det_done {
+	struct machine *m;
+	bool (*done)(void *);
+	void *arg;
+};
+
+static bool det_done_or_oops(void *arg)
+{
+	struct det_done *dd = arg;
+
+	return __atomic_load_n(&dd->m->oopsed, __ATOMIC_ACQUIRE) ||
+	       dd->done(dd->arg);
+}
+
+static enum watch_end hang_report(struct machine *m, struct task_struct *hung,
+				  const char *class, char *report, size_t len,
+				  unsigned long *pfns, int *nr_pfns)
+{
+	struct hang_scan hs = {
+		.now = ktime_get_us(), .buf = report, .len = len, .hung = hung,
+	};
+
+	snprintf(m->hang_class, sizeof(m->hang_class), "%s", class);
+	hs.used = (size_t)snprintf(report, len, "%s: %s\n", class,
+				   !strcmp(class, "deadlock") ?
+					   "no task can make progress" :
+				   !strcmp(class, "livelock") ?
+					   "too many scheduling points without an end" :
+					   "a task waited longer than the hung-task timeout");
+	for_each_task(report_task, &hs);
+	memcpy(pfns, hs.pfns, sizeof(hs.pfns));
+	*nr_pfns = hs.nr_pfns;
+	return WATCH_HANG;
+}
+
+/*
+ * Deterministic mode: the scheduler runs the tasks here until the
+ * condition holds.  A hung task whose wait nothing can end (every other
+ * task blocked or busy-waiting too) is reported as a deadlock.
+ */
+static enum watch_end watch_det(struct machine *m, bool (*done)(void *),
+				void *arg, u64 timeout, char *report, size_t len,
+				unsigned long *pfns, int *nr_pfns)
+{
+	struct det_done dd = { .m = m, .done = done, .arg = arg };
+	struct task_struct *hung;
+	enum det_end end = det_run(det_done_or_oops, &dd, timeout, &hung);
+
+	switch (end) {
+	case DET_DONE:
+		return __atomic_load_n(&m->oopsed, __ATOMIC_ACQUIRE) ? WATCH_OOPS :
+									WATCH_DONE;
+	case DET_DEADLOCK:
+		return hang_report(m, NULL, "deadlock", report, len, pfns, nr_pfns);
+	case DET_LIVELOCK:
+		return hang_report(m, NULL, "livelock", report, len, pfns, nr_pfns);
+	case DET_HUNG:
+		break;
+	}
+	return hang_report(m, hung, det_all_stuck() ? "deadlock" : "hung task",
+			   report, len, pfns, nr_pfns);
+}
+
 static enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
 			    u64 timeout, char *report, size_t len,
 			    unsigned long *pfns, int *nr_pfns)
 {
 	u64 deadline = ktime_get_us() + m->scn->run_timeout;
+
+	if (sched_det())
+		return watch_det(m, done, arg, timeout, report, len, pfns, nr_pfns);
 
 	for (;;) {
 		struct hang_scan hs = { .timeout = timeout };
@@ -366,16 +443,21 @@ static enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
 		hs.now = ktime_get_us();
 		for_each_task(find_hung, &hs);
 		if (hs.hung || hs.now > deadline) {
-			hs.buf = report;
-			hs.len = len;
-			if (!hs.hung)
+			if (!hs.hung) {
+				snprintf(m->hang_class, sizeof(m->hang_class),
+					 "timeout");
+				hs.buf = report;
+				hs.len = len;
 				hs.used = (size_t)snprintf(report, len,
 							   "the run did not finish in %llu us\n",
 							   (unsigned long long)m->scn->run_timeout);
-			for_each_task(report_task, &hs);
-			memcpy(pfns, hs.pfns, sizeof(hs.pfns));
-			*nr_pfns = hs.nr_pfns;
-			return WATCH_HANG;
+				for_each_task(report_task, &hs);
+				memcpy(pfns, hs.pfns, sizeof(hs.pfns));
+				*nr_pfns = hs.nr_pfns;
+				return WATCH_HANG;
+			}
+			return hang_report(m, hs.hung, "hung task", report, len,
+					   pfns, nr_pfns);
 		}
 		usleep(200);
 	}
@@ -459,11 +541,14 @@ static enum pinmm_verdict judge(const struct pinmm_result *r, bool hung)
 }
 
 
-int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
-	      const struct pinmm_options *opts, struct pinmm_result *r)
+/*
+ * One run of @scn.  With @strat the machine runs under the deterministic
+ * scheduler, driven by that strategy; without, on free-running threads.
+ */
+static int run_scenario(const struct scenario *scn, const char *policy,
+			uint64_t seed, const struct pinmm_options *opts,
+			struct strategy *strat, struct pinmm_result *r)
 {
-	const struct scenario *scn = scenario_find(scenario);
-	struct pinmm_options defaults = { 0 };
 	struct machine *m;
 	enum watch_end end;
 	struct final_sync fs = { 0 };
@@ -474,31 +559,20 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	int nr_pfns = 0;
 	int err;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->scenario, sizeof(r->scenario), "%s", scenario);
-	snprintf(r->policy, sizeof(r->policy), "%s", policy);
-	r->seed = seed;
-	r->verdict = PINMM_ERROR;
-	if (!opts)
-		opts = &defaults;
-	if (!scn) {
-		snprintf(r->error, sizeof(r->error), "unknown scenario '%s'", scenario);
-		return -1;
-	}
-	if (!pin_policy_find(policy)) {
-		snprintf(r->error, sizeof(r->error), "unknown policy '%s'", policy);
-		return -1;
-	}
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
 		return -1;
 	}
+	if (strat)
+		det_init(&strat->ops, 0);
 	err = machine_boot(m, scn, policy, seed, opts->echo_log);
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "cannot boot the machine: %s",
 			 strerror(-err));
 		machine_teardown(m, false);
+		if (strat)
+			det_exit();
 		free(m);
 		return -1;
 	}
@@ -521,9 +595,8 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 		task_join(syncer);
 		task_free(syncer);
 	}
-	for (int i = 0; i < scn->nr_actors; i++) {
+	for (int i = 0; i < scn->nr_actors; i++)
 		task_join(m->actors[i].task);
-	}
 	machine_stop_kthreads(m);
 	hung = end == WATCH_HANG;
 
@@ -531,6 +604,7 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	pthread_mutex_lock(&m->lock);
 	snprintf(r->refused, sizeof(r->refused), "%s", m->refused);
 	snprintf(r->error, sizeof(r->error), "%s", m->error);
+	snprintf(r->hang_class, sizeof(r->hang_class), "%s", hung ? m->hang_class : "");
 	r->bytes_lost = m->readback_lost;
 	snprintf(r->loss, sizeof(r->loss), "%s", m->readback_why);
 	pthread_mutex_unlock(&m->lock);
@@ -544,6 +618,10 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	collect_counters(r);
 	r->verdict = judge(r, hung);
 	r->duration_us = ktime_get_us();
+	if (strat) {
+		r->steps = det_steps();
+		r->choice_points = det_choice_points();
+	}
 	r->log = strdup(dmesg());
 	if (opts->trace_path &&
 	    chrome_trace_finish(opts->trace_path, r->scenario, r->policy, seed,
@@ -556,8 +634,76 @@ int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 		r->flight = flight_recorder_dump(pfns, nr_pfns);
 	}
 	machine_teardown(m, end != WATCH_DONE);
+	if (strat)
+		det_exit();
 	free(m);
 	return 0;
+}
+
+static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
+{
+	r->preemptions = s->preemptions;
+	r->diverged = s->diverged;
+	r->decisions = calloc(s->nr_log ? s->nr_log : 1, sizeof(*r->decisions));
+	if (!r->decisions)
+		return;
+	for (size_t i = 0; i < s->nr_log; i++)
+		r->decisions[i] = (struct pinmm_decision){
+			.pid = s->log[i].pid,
+			.nr_runnable = s->log[i].nr_runnable,
+			.alt = s->log[i].alt,
+			.preemption = s->log[i].preemption,
+		};
+	r->nr_decisions = (int)s->nr_log;
+}
+
+int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
+	      const struct pinmm_options *opts, struct pinmm_result *r)
+{
+	const struct scenario *scn = scenario_find(scenario);
+	struct pinmm_options defaults = { 0 };
+	struct strategy strat;
+	struct decision *forced = NULL;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->scenario, sizeof(r->scenario), "%s", scenario);
+	snprintf(r->policy, sizeof(r->policy), "%s", policy);
+	r->seed = seed;
+	r->verdict = PINMM_ERROR;
+	if (!opts)
+		opts = &defaults;
+	if (!scn) {
+		snprintf(r->error, sizeof(r->error), "unknown scenario '%s'", scenario);
+		return -1;
+	}
+	if (!pin_policy_find(policy)) {
+		snprintf(r->error, sizeof(r->error), "unknown policy '%s'", policy);
+		return -1;
+	}
+	if (opts->sched != PINMM_SCHED_DET)
+		return run_scenario(scn, policy, seed, opts, NULL, r);
+
+	if (strategy_parse(&strat, opts->strategy ? opts->strategy : "fifo",
+			   opts->strategy_seed, opts->expected_points, r->error,
+			   sizeof(r->error)))
+		return -1;
+	if (opts->nr_forced > 0) {
+		forced = calloc((size_t)opts->nr_forced, sizeof(*forced));
+		if (!forced) {
+			snprintf(r->error, sizeof(r->error), "out of memory");
+			return -1;
+		}
+		for (int i = 0; i < opts->nr_forced; i++)
+			forced[i] = (struct decision){ .pid = opts->forced[i].pid };
+		strat.forced = forced;
+		strat.nr_forced = (size_t)opts->nr_forced;
+	}
+	ret = run_scenario(scn, policy, seed, opts, &strat, r);
+	copy_decisions(r, &strat);
+	strategy_free(&strat);
+	free(forced);
+	return ret;
 }
 
 void pinmm_result_free(struct pinmm_result *r)
@@ -565,9 +711,11 @@ void pinmm_result_free(struct pinmm_result *r)
 	free(r->log);
 	free(r->flight);
 	free(r->counters);
+	free(r->decisions);
 	r->log = NULL;
 	r->flight = NULL;
 	r->counters = NULL;
+	r->decisions = NULL;
 }
 
 long pinmm_result_counter(const struct pinmm_result *r, const char *name)

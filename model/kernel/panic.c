@@ -160,7 +160,7 @@ static const char *symbolize(void *addr, unsigned long *off, unsigned long *size
 static bool is_exception_frame(const char *name)
 {
 	static const char *const skip[] = {
-		"format_trace", "__bug", "__warn", "capture_trace",
+		"format_trace", "__bug", "__warn", "capture_trace", "set_wchan",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {

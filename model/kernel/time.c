@@ -7,6 +7,7 @@
 
 #include <linux/ktime.h>
 #include <linux/sched.h>
+#include <linux/sched_det.h>
 
 static u64 boot_ns;
 
@@ -23,9 +24,15 @@ void clock_reset(void)
 	__atomic_store_n(&boot_ns, host_ns(), __ATOMIC_RELEASE);
 }
 
+/*
+ * The clock starts at 1 us, not 0: a wait that begins at boot must not
+ * look like no wait (task->wait_start == 0).
+ */
 u64 ktime_get_us(void)
 {
-	return (host_ns() - __atomic_load_n(&boot_ns, __ATOMIC_ACQUIRE)) / 1000;
+	if (sched_det())
+		return det_now();
+	return 1 + (host_ns() - __atomic_load_n(&boot_ns, __ATOMIC_ACQUIRE)) / 1000;
 }
 
 void fsleep(unsigned long usecs)

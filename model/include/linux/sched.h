@@ -51,6 +51,7 @@ struct task_struct {
 	unsigned int flags;	/* PF_* */
 	struct mm_struct *mm;
 	void *journal_info;	/* the open jbd2 handle */
+	struct det_task *det;	/* deterministic mode's fiber */
 
 	/* What the task waits for, and since when (model clock). */
 	const char *wchan;

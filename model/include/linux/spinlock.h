@@ -20,6 +20,7 @@ struct lock_class {
 typedef struct spinlock {
 	pthread_mutex_t raw;
 	const char *name;
+	void *det_owner;	/* deterministic mode: the holder */
 } spinlock_t;
 
 void __spin_lock_init(spinlock_t *lock, const char *name);
@@ -27,6 +28,7 @@ void spin_lock(spinlock_t *lock);
 int spin_trylock(spinlock_t *lock);
 void spin_unlock(spinlock_t *lock);
 void spin_lock_destroy(spinlock_t *lock);
+void spin_release_dead(spinlock_t *lock);
 bool spin_is_locked_by_current(spinlock_t *lock);
 
 #define spin_lock_init(lock) __spin_lock_init((lock), #lock)

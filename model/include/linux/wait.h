@@ -39,6 +39,8 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 void finish_wait(struct wait_queue_head *wq_head,
 		 struct wait_queue_entry *wq_entry);
 void __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key);
+void __wake_up_locked(struct wait_queue_head *wq_head, int nr_exclusive,
+		      void *key);
 bool waitqueue_active(struct wait_queue_head *wq_head);
 
 #define wake_up(wq) __wake_up((wq), 1, NULL)

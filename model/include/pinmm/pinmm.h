@@ -33,10 +33,30 @@ enum pinmm_verdict {
 	PINMM_ERROR,	/* the run could not be set up */
 };
 
+enum pinmm_sched {
+	PINMM_SCHED_FREE,	/* tasks are host threads, the host schedules */
+	PINMM_SCHED_DET,	/* one task at a time, virtual time, a strategy */
+};
+
+/* One decision of the deterministic scheduler at a choice point. */
+struct pinmm_decision {
+	int pid;		/* the task chosen */
+	int nr_runnable;	/* how many could run */
+	int alt;		/* the chosen one's index among them, by pid */
+	bool preemption;	/* it preempted a task that could have gone on */
+};
+
 struct pinmm_options {
 	bool echo_log;			/* copy the kernel log to stderr */
 	uint64_t hung_task_timeout_us;	/* 0: the scenario's */
 	const char *trace_path;		/* write a Chrome trace of the run */
+	enum pinmm_sched sched;
+	const char *strategy;		/* det: fifo (default), random, pct:D */
+	uint64_t strategy_seed;
+	/* det: follow these decisions first (a replay or a search prefix) */
+	const struct pinmm_decision *forced;
+	int nr_forced;
+	uint64_t expected_points;	/* det, PCT: choice points in a run */
 };
 
 struct pinmm_counter {
@@ -61,11 +81,19 @@ struct pinmm_result {
 	char hang[8192];	/* who waited on what, when the run hung */
 	char refused[256];
 	char error[256];
+	char hang_class[16];	/* "deadlock", "hung task" or "livelock" */
 	uint64_t duration_us;
 	char *log;		/* the kernel log (dmesg), malloc'ed */
 	char *flight;		/* the last events before a failure, malloc'ed */
 	int nr_counters;
 	struct pinmm_counter *counters;	/* malloc'ed */
+	/* Deterministic mode: the run's scheduling points and decisions. */
+	uint64_t steps;
+	uint64_t choice_points;
+	unsigned int preemptions;
+	bool diverged;		/* the forced decisions did not fit this run */
+	int nr_decisions;
+	struct pinmm_decision *decisions;	/* malloc'ed */
 };
 
 const char *pinmm_verdict_name(enum pinmm_verdict verdict);

@@ -7,6 +7,7 @@
  */
 #include <linux/bug.h>
 #include <linux/sched.h>
+#include <linux/sched_det.h>
 #include <linux/spinlock.h>
 
 void __spin_lock_init(spinlock_t *lock, const char *name)
@@ -20,18 +21,46 @@ void spin_lock_destroy(spinlock_t *lock)
 	pthread_mutex_destroy(&lock->raw);
 }
 
+/*
+ * Deterministic mode: one task runs at a time, so a lock is an owner
+ * field, and a task that finds it taken blocks until the owner releases
+ * it.  The scheduler's own context (no task) takes locks only when no task
+ * is in the middle of kernel code.
+ */
+static void det_spin_lock(spinlock_t *lock)
+{
+	struct task_struct *t = current;
+
+	while (lock->det_owner) {
+		BUG_ON(!t || lock->det_owner == t);
+		det_block_on_lock(lock);
+		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
+			do_exit();
+	}
+	lock->det_owner = t ? (void *)t : (void *)lock;
+	det_lock_acquired(lock);
+}
+
 void spin_lock(spinlock_t *lock)
 {
 	sched_point();
-	pthread_mutex_lock(&lock->raw);
+	if (sched_det())
+		det_spin_lock(lock);
+	else
+		pthread_mutex_lock(&lock->raw);
 	lock_acquired(lock, lock->name, false);
 }
 
 int spin_trylock(spinlock_t *lock)
 {
 	sched_point();
-	if (pthread_mutex_trylock(&lock->raw))
+	if (sched_det()) {
+		if (lock->det_owner)
+			return 0;
+		det_spin_lock(lock);
+	} else if (pthread_mutex_trylock(&lock->raw)) {
 		return 0;
+	}
 	lock_acquired(lock, lock->name, false);
 	return 1;
 }
@@ -39,7 +68,18 @@ int spin_trylock(spinlock_t *lock)
 void spin_unlock(spinlock_t *lock)
 {
 	lock_released(lock);
-	pthread_mutex_unlock(&lock->raw);
+	spin_release_dead(lock);
+}
+
+/* Release without the bookkeeping: spin_unlock(), and do_exit()'s cleanup. */
+void spin_release_dead(spinlock_t *lock)
+{
+	if (sched_det()) {
+		lock->det_owner = NULL;
+		det_lock_released(lock);
+	} else {
+		pthread_mutex_unlock(&lock->raw);
+	}
 }
 
 bool spin_is_locked_by_current(spinlock_t *lock)

@@ -20,21 +20,26 @@ void destroy_completion(struct completion *x)
 	destroy_waitqueue_head(&x->wait);
 }
 
+/*
+ * The wake-up happens under the lock: a waiter cannot see ->done, return
+ * and free the completion (often on its stack) while complete() still
+ * touches it.
+ */
 void complete(struct completion *x)
 {
 	spin_lock(&x->wait.lock);
 	if (x->done != UINT_MAX)
 		x->done++;
+	__wake_up_locked(&x->wait, 0, NULL);
 	spin_unlock(&x->wait.lock);
-	wake_up_all(&x->wait);
 }
 
 void complete_all(struct completion *x)
 {
 	spin_lock(&x->wait.lock);
 	x->done = UINT_MAX;
+	__wake_up_locked(&x->wait, 0, NULL);
 	spin_unlock(&x->wait.lock);
-	wake_up_all(&x->wait);
 }
 
 static bool try_wait_for_completion(struct completion *x)

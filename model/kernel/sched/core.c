@@ -31,6 +31,7 @@
 #include <linux/ktime.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched_det.h>
 #include <linux/tracepoint.h>
 
 _Thread_local struct task_struct *current_task;
@@ -84,6 +85,10 @@ void sched_point(void)
 {
 	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))
 		check_killed();
+	if (sched_det()) {
+		det_point();
+		check_killed();
+	}
 }
 
 static int spinlocks_held(struct task_struct *t)
@@ -145,6 +150,11 @@ void schedule(void)
 	BUG_ON(!t);
 	might_sleep();
 	check_killed();
+	if (sched_det()) {
+		det_schedule(0);
+		check_killed();
+		return;
+	}
 	if (task_state(t) == TASK_RUNNING) {
 		sched_yield();
 		check_killed();
@@ -162,7 +172,10 @@ long schedule_timeout(long timeout_us)
 	BUG_ON(!t);
 	might_sleep();
 	check_killed();
-	sleep_until_running(t, deadline);
+	if (sched_det())
+		det_schedule(task_state(t) == TASK_RUNNING ? 0 : deadline);
+	else
+		sleep_until_running(t, deadline);
 	check_killed();
 	u64 now = ktime_get_us();
 
@@ -172,12 +185,23 @@ long schedule_timeout(long timeout_us)
 void cond_resched(void)
 {
 	check_killed();
-	sched_yield();
+	if (sched_det())
+		det_point();
+	else
+		sched_yield();
 }
 
 int wake_up_process(struct task_struct *p)
 {
 	int woken = 0;
+
+	if (sched_det()) {
+		if (task_state(p) == TASK_RUNNING)
+			return 0;
+		__atomic_store_n(&p->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+		det_wake(p);
+		return 1;
+	}
 
 	pthread_mutex_lock(&p->pi_lock);
 	if (task_state(p) != TASK_RUNNING) {
@@ -277,7 +301,7 @@ void release_held_spinlocks(struct task_struct *t)
 {
 	for (int i = t->lockdep_depth - 1; i >= 0; i--) {
 		if (!t->held_locks[i].sleeping)
-			pthread_mutex_unlock(&((spinlock_t *)t->held_locks[i].lock)->raw);
+			spin_release_dead((spinlock_t *)t->held_locks[i].lock);
 	}
 	t->lockdep_depth = 0;
 }
@@ -296,7 +320,7 @@ __noreturn void do_exit(void)
 }
 
 /* The entry of every spawned task: named after the kernel's. */
-static noinline void *kthread(void *arg)
+noinline void *kthread(void *arg)
 {
 	struct task_struct *t = arg;
 
@@ -347,7 +371,13 @@ struct task_struct *task_create(void (*fn)(void *), void *arg, const char *name)
 
 void task_start(struct task_struct *t)
 {
-	int err = pthread_create(&t->thread, NULL, kthread, t);
+	int err;
+
+	if (sched_det()) {
+		det_task_start(t);
+		return;
+	}
+	err = pthread_create(&t->thread, NULL, kthread, t);
 
 	if (err) {
 		fprintf(stderr, "pinmm: cannot start task %s: %s\n", t->comm,
@@ -369,6 +399,11 @@ void task_join(struct task_struct *t)
 {
 	if (t->adopted || t->joined)
 		return;
+	if (sched_det()) {
+		det_run_until_exited(t);
+		t->joined = true;
+		return;
+	}
 	pthread_join(t->thread, NULL);
 	t->joined = true;
 }
@@ -378,6 +413,7 @@ void task_free(struct task_struct *t)
 	pthread_mutex_lock(&tasks_lock);
 	list_del(&t->tasks);
 	pthread_mutex_unlock(&tasks_lock);
+	det_task_free(t);
 	pthread_mutex_destroy(&t->pi_lock);
 	pthread_cond_destroy(&t->wake_cond);
 	free(t);

@@ -74,11 +74,12 @@ void finish_wait(struct wait_queue_head *wq_head,
  * (0: all).  A wake function returning 0 did not wake its task (a bit wait
  * for another bit) and does not count.
  */
-void __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key)
+/* The caller holds wq_head->lock. */
+void __wake_up_locked(struct wait_queue_head *wq_head, int nr_exclusive,
+		      void *key)
 {
 	struct wait_queue_entry *curr, *next;
 
-	spin_lock(&wq_head->lock);
 	list_for_each_entry_safe(curr, next, &wq_head->head, entry) {
 		unsigned int flags = curr->flags;
 		int ret = curr->func(curr, key);
@@ -88,6 +89,12 @@ void __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key)
 		if (ret && (flags & WQ_FLAG_EXCLUSIVE) && !--nr_exclusive)
 			break;
 	}
+}
+
+void __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key)
+{
+	spin_lock(&wq_head->lock);
+	__wake_up_locked(wq_head, nr_exclusive, key);
 	spin_unlock(&wq_head->lock);
 }
 

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Strategies of the deterministic scheduler, and the record of a run's
+ * decisions (a schedule), which replays it exactly.
+ */
+#ifndef _HARNESS_STRATEGY_H
+#define _HARNESS_STRATEGY_H
+
+#include <linux/sched_det.h>
+
+enum strategy_kind {
+	STRAT_FIFO,	/* never preempt; the lowest pid when a choice is free */
+	STRAT_RANDOM,	/* a uniformly random runnable task at every choice */
+	STRAT_PCT,	/* PCT with depth d (Burckhardt et al., ASPLOS 2010) */
+	STRAT_DFS,	/* bounded exhaustive search, driven from outside */
+};
+
+/* One decision at a choice point: the pid chosen, and whether that
+ * preempted a running task that could have gone on. */
+struct decision {
+	int pid;
+	int nr_runnable;
+	bool preemption;
+	unsigned char alt;	/* DFS: index of the choice among the runnable */
+};
+
+struct strategy {
+	struct det_strategy ops;
+	enum strategy_kind kind;
+	unsigned int depth;		/* PCT d; DFS preemption bound */
+	u64 rng;
+	/* PCT */
+	int prio[64];			/* by pid */
+	u64 change_points[16];
+	unsigned int nr_change_points;
+	int next_low;			/* the next lowered priority */
+	/* Forced decisions (replay, DFS prefix): pids by choice point. */
+	const struct decision *forced;
+	size_t nr_forced;
+	bool diverged;
+	/* The run's record. */
+	struct decision *log;
+	size_t nr_log, cap_log;
+	unsigned int preemptions;
+};
+
+int strategy_parse(struct strategy *s, const char *spec, u64 seed,
+		   u64 expected_points, char *err, size_t errlen);
+void strategy_reset(struct strategy *s, u64 seed, u64 expected_points);
+void strategy_free(struct strategy *s);
+
+#endif /* _HARNESS_STRATEGY_H */

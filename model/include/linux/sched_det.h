@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The deterministic scheduler (kernel/sched/det.c).
+ *
+ * In this mode every task is a fiber on the calling host thread and one
+ * task runs at a time.  Every scheduling point (a lock, an atomic
+ * read-modify-write, a page-lock or wait-queue operation, a wake-up, a clock
+ * read that sleeps, an explicit yield) asks a strategy which task runs
+ * next, and time is virtual: it moves only when no task can run, to the
+ * next timer.  The same scenario, policy, seed and strategy decisions give
+ * the same run, byte for byte.
+ */
+#ifndef _LINUX_SCHED_DET_H
+#define _LINUX_SCHED_DET_H
+
+#include <linux/types.h>
+
+struct task_struct;
+
+#define DET_MAX_TASKS 32
+
+/* A strategy chooses at each point where more than one task can run. */
+struct det_strategy {
+	const char *name;
+	void *state;
+	/*
+	 * Pick one of @runnable[0..n) (sorted by pid, n >= 2) to run next.
+	 * @cur is the running task if it is among them (a preemption point),
+	 * or NULL (the running task blocked, yielded or exited).
+	 */
+	struct task_struct *(*pick)(void *state, struct task_struct *cur,
+				    struct task_struct **runnable, int n,
+				    u64 point);
+	void (*task_created)(void *state, struct task_struct *t);
+};
+
+enum det_end {
+	DET_DONE,	/* the caller's condition holds */
+	DET_DEADLOCK,	/* no task can run and no timer is pending */
+	DET_HUNG,	/* a task waited longer than the hung-task timeout */
+	DET_LIVELOCK,	/* too many scheduling points without an end */
+};
+
+bool sched_det(void);
+void det_init(const struct det_strategy *strategy, u64 max_steps);
+void det_exit(void);
+u64 det_now(void);
+u64 det_steps(void);
+u64 det_choice_points(void);
+
+/*
+ * Run tasks until @done(@arg) holds or the run cannot go on.  Called from
+ * the host thread that owns the fibers, outside any task.  On DET_HUNG,
+ * *hung is the task that waited too long; on DET_DEADLOCK it is NULL.
+ */
+enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
+		     struct task_struct **hung);
+
+/* Hooks of kernel/sched/core.c, kernel/time.c and the spinlock. */
+void det_task_start(struct task_struct *t);
+void det_task_free(struct task_struct *t);
+void det_point(void);
+void det_schedule(u64 deadline);
+void det_yield(void);
+void det_wake(struct task_struct *t);
+void det_run_until_exited(struct task_struct *t);
+void det_block_on_lock(const void *lock);
+void det_lock_released(const void *lock);
+void det_lock_acquired(const void *lock);
+bool det_all_stuck(void);
+const char *det_task_state(struct task_struct *t, char *buf, size_t len);
+
+#endif /* _LINUX_SCHED_DET_H */

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The deterministic scheduler: every task is a fiber (ucontext) on the host
+ * thread that runs the machine, one task runs at a time, and a strategy
+ * picks the next task at every scheduling point where more than one can
+ * run.  Time is virtual (microseconds): it moves only when no task can run
+ * (or only busy-waiters can), to the next timer or hung-task deadline.
+ *
+ * A task is in one of these states:
+ *   NEW      created, never run
+ *   READY    can run: preempted at a scheduling point, yielded, or woken
+ *   RUNNING  the one running now
+ *   BLOCKED  in schedule() with a sleeping state, or spinning on a lock
+ *   EXITED
+ * Spinlocks have an owner in this mode: a task that finds one taken is
+ * BLOCKED until the owner releases it, which is what spinning amounts to
+ * when only one task runs at a time.
+ *
+ * Switches go through the scheduler's own context (the host thread's
+ * stack): a task switches to it when it blocks, yields, exits or is
+ * preempted, and the scheduler switches to the next task.
+ *
+ * Sanitizers: fiber switches are announced to AddressSanitizer (stack
+ * bookkeeping) and to ThreadSanitizer, to which a switch implies no
+ * synchronization: only the model's locks and wake-ups do (annotated), so
+ * a plain data race between tasks is still reported.
+ *
+ * Locking: none; everything here runs on one host thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <linux/bug.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/sched_det.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PINMM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PINMM_ASAN 1
+#endif
+#endif
+
+#ifdef PINMM_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef PINMM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+#define DET_STACK_SIZE (256 * 1024)
+/* A busy-waiting task's schedule() costs this much virtual time. */
+#define DET_POLL_QUANTUM 1
+
+enum det_state { DET_NEW, DET_READY, DET_RUNNING, DET_BLOCKED, DET_EXITED };
+
+struct det_task {
+	ucontext_t ctx;
+	void *stack;
+	enum det_state state;
+	u64 deadline;		/* BLOCKED with a timer; 0: none */
+	const void *wait_lock;	/* BLOCKED spinning on this lock */
+	bool yielded;
+	void *fake_stack;	/* ASan */
+	void *tsan_fiber;
+};
+
+static struct {
+	bool on;
+	ucontext_t main_ctx;
+	void *main_fake_stack;
+	const void *main_stack_bottom;
+	size_t main_stack_size;
+	void *main_tsan_fiber;
+	const struct det_strategy *strategy;
+	struct task_struct *tasks[DET_MAX_TASKS];
+	int nr_tasks;
+	struct task_struct *cur;
+	struct task_struct *next;	/* chosen at a preemption */
+	u64 now;
+	u64 steps;
+	u64 choice_points;
+	u64 max_steps;
+	bool livelock;
+	/* Busy-waiters that ran since anything else did. */
+	int idle_polls;
+} det;
+
+bool sched_det(void)
+{
+	return det.on;
+}
+
+u64 det_now(void)
+{
+	return det.now;
+}
+
+u64 det_steps(void)
+{
+	return det.steps;
+}
+
+u64 det_choice_points(void)
+{
+	return det.choice_points;
+}
+
+void det_init(const struct det_strategy *strategy, u64 max_steps)
+{
+	memset(&det, 0, sizeof(det));
+	det.on = true;
+	det.now = 1;	/* see ktime_get_us() */
+	det.strategy = strategy;
+	det.max_steps = max_steps ? max_steps : 50000000ULL;
+#ifdef PINMM_TSAN
+	det.main_tsan_fiber = __tsan_get_current_fiber();
+#endif
+}
+
+void det_exit(void)
+{
+	det.on = false;
+}
+
+/* ---- switching ---- */
+
+static void switch_to_task(struct task_struct *t)
+{
+	struct det_task *d = t->det;
+
+	det.cur = t;
+	d->state = DET_RUNNING;
+	current_task = t;
+#ifdef PINMM_ASAN
+	__sanitizer_start_switch_fiber(&det.main_fake_stack, d->stack,
+				       DET_STACK_SIZE);
+#endif
+#ifdef PINMM_TSAN
+	__tsan_switch_to_fiber(d->tsan_fiber, __tsan_switch_to_fiber_no_sync);
+#endif
+	swapcontext(&det.main_ctx, &d->ctx);
+#ifdef PINMM_ASAN
+	__sanitizer_finish_switch_fiber(det.main_fake_stack, NULL, NULL);
+#endif
+	current_task = NULL;
+	det.cur = NULL;
+}
+
+/* From a task to the scheduler; returns when the task runs again. */
+static void switch_to_main(struct task_struct *t, bool dying)
+{
+	struct det_task *d = t->det;
+
+#ifdef PINMM_ASAN
+	__sanitizer_start_switch_fiber(dying ? NULL : &d->fake_stack,
+				       det.main_stack_bottom, det.main_stack_size);
+#endif
+#ifdef PINMM_TSAN
+	__tsan_switch_to_fiber(det.main_tsan_fiber, __tsan_switch_to_fiber_no_sync);
+#endif
+	swapcontext(&d->ctx, &det.main_ctx);
+#ifdef PINMM_ASAN
+	__sanitizer_finish_switch_fiber(d->fake_stack, NULL, NULL);
+#endif
+	(void)dying;
+	current_task = t;
+}
+
+void *kthread(void *arg);
+
+static void det_fiber_entry(void)
+{
+	struct task_struct *t = det.cur;
+
+#ifdef PINMM_ASAN
+	__sanitizer_finish_switch_fiber(NULL, &det.main_stack_bottom,
+					&det.main_stack_size);
+#endif
+	kthread(t);
+	t->det->state = DET_EXITED;
+	current_task = NULL;
+#ifdef PINMM_ASAN
+	__sanitizer_start_switch_fiber(NULL, det.main_stack_bottom,
+				       det.main_stack_size);
+#endif
+#ifdef PINMM_TSAN
+	__tsan_switch_to_fiber(det.main_tsan_fiber, __tsan_switch_to_fiber_no_sync);
+#endif
+	/* Returning resumes uc_link, the scheduler. */
+}
+
+void det_task_start(struct task_struct *t)
+{
+	struct det_task *d = calloc(1, sizeof(*d));
+
+	BUG_ON(!d || det.nr_tasks == DET_MAX_TASKS);
+	d->stack = mmap(NULL, DET_STACK_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	BUG_ON(d->stack == MAP_FAILED);
+	getcontext(&d->ctx);
+	d->ctx.uc_stack.ss_sp = d->stack;
+	d->ctx.uc_stack.ss_size = DET_STACK_SIZE;
+	d->ctx.uc_link = &det.main_ctx;
+	makecontext(&d->ctx, det_fiber_entry, 0);
+#ifdef PINMM_TSAN
+	d->tsan_fiber = __tsan_create_fiber(0);
+#endif
+	d->state = DET_NEW;
+	t->det = d;
+	det.tasks[det.nr_tasks++] = t;
+	if (det.strategy && det.strategy->task_created)
+		det.strategy->task_created(det.strategy->state, t);
+}
+
+void det_task_free(struct task_struct *t)
+{
+	struct det_task *d = t->det;
+
+	if (!d)
+		return;
+	for (int i = 0; i < det.nr_tasks; i++) {
+		if (det.tasks[i] != t)
+			continue;
+		memmove(&det.tasks[i], &det.tasks[i + 1],
+			(size_t)(det.nr_tasks - i - 1) * sizeof(det.tasks[0]));
+		det.nr_tasks--;
+		break;
+	}
+#ifdef PINMM_TSAN
+	if (d->tsan_fiber)
+		__tsan_destroy_fiber(d->tsan_fiber);
+#endif
+	munmap(d->stack, DET_STACK_SIZE);
+	free(d);
+	t->det = NULL;
+}
+
+/* ---- who can run ---- */
+
+static bool det_runnable(struct task_struct *t)
+{
+	struct det_task *d = t->det;
+
+	if (!d || d->state == DET_EXITED)
+		return false;
+	if (__atomic_load_n(&t->killed, __ATOMIC_RELAXED))
+		return true;	/* it will leave at once */
+	return d->state == DET_NEW || d->state == DET_READY ||
+	       d->state == DET_RUNNING;
+}
+
+static int collect_runnable(struct task_struct **out)
+{
+	int n = 0;
+
+	/* det.tasks is in creation order, which is pid order. */
+	for (int i = 0; i < det.nr_tasks; i++)
+		if (det_runnable(det.tasks[i]))
+			out[n++] = det.tasks[i];
+	return n;
+}
+
+static struct task_struct *choose(struct task_struct *cur,
+				  struct task_struct **runnable, int n)
+{
+	if (n == 1)
+		return runnable[0];
+	det.choice_points++;
+	if (!det.strategy || !det.strategy->pick)
+		return cur ? cur : runnable[0];
+	return det.strategy->pick(det.strategy->state, cur, runnable, n,
+				  det.choice_points);
+}
+
+/* ---- hooks from the task side ---- */
+
+/*
+ * A scheduling point of the running task: the strategy may preempt it.
+ * Points in the scheduler's own context (no task) are not points.
+ */
+void det_point(void)
+{
+	struct task_struct *cur = current;
+	struct task_struct *runnable[DET_MAX_TASKS];
+	struct task_struct *next;
+	int n;
+
+	if (!cur || !cur->det || det.cur != cur)
+		return;
+	if (++det.steps > det.max_steps) {
+		det.livelock = true;
+		cur->det->state = DET_READY;
+		switch_to_main(cur, false);
+		return;
+	}
+	n = collect_runnable(runnable);
+	if (n < 2)
+		return;
+	next = choose(cur, runnable, n);
+	if (next == cur)
+		return;
+	det.next = next;
+	cur->det->state = DET_READY;
+	switch_to_main(cur, false);
+}
+
+/* schedule() and schedule_timeout() of a task whose state is not RUNNING. */
+void det_schedule(u64 deadline)
+{
+	struct task_struct *cur = current;
+	struct det_task *d = cur->det;
+
+	if (task_state(cur) == TASK_RUNNING) {
+		det_yield();
+		return;
+	}
+	d->deadline = deadline;
+	d->state = DET_BLOCKED;
+	switch_to_main(cur, false);
+	d->deadline = 0;
+#ifdef PINMM_TSAN
+	__tsan_acquire(cur);
+#endif
+}
+
+/* schedule() in TASK_RUNNING: let the others run first. */
+void det_yield(void)
+{
+	struct task_struct *cur = current;
+
+	cur->det->state = DET_READY;
+	cur->det->yielded = true;
+	switch_to_main(cur, false);
+}
+
+void det_wake(struct task_struct *t)
+{
+	struct det_task *d = t->det;
+
+	if (!d)
+		return;
+#ifdef PINMM_TSAN
+	__tsan_release(t);
+#endif
+	if (d->state == DET_BLOCKED && !d->wait_lock)
+		d->state = DET_READY;
+}
+
+void det_block_on_lock(const void *lock)
+{
+	struct task_struct *cur = current;
+	struct det_task *d = cur->det;
+
+	d->wait_lock = lock;
+	d->state = DET_BLOCKED;
+	switch_to_main(cur, false);
+	d->wait_lock = NULL;
+}
+
+void det_lock_acquired(const void *lock)
+{
+#ifdef PINMM_TSAN
+	__tsan_acquire((void *)lock);
+#else
+	(void)lock;
+#endif
+}
+
+void det_lock_released(const void *lock)
+{
+#ifdef PINMM_TSAN
+	__tsan_release((void *)lock);
+#endif
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct det_task *d = det.tasks[i]->det;
+
+		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
+			d->wait_lock = NULL;
+			d->state = DET_READY;
+		}
+	}
+}
+
+/* ---- the scheduler ---- */
+
+static bool only_pollers(struct task_struct **runnable, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!__atomic_load_n(&runnable[i]->polling, __ATOMIC_RELAXED) ||
+		    runnable[i]->det->state == DET_NEW)
+			return false;
+	return n > 0;
+}
+
+/* The earliest moment something can change: a timer, or a hung deadline. */
+static u64 next_event(u64 hung_timeout, bool with_hung)
+{
+	u64 next = 0;
+
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct task_struct *t = det.tasks[i];
+		struct det_task *d = t->det;
+		u64 at = 0;
+
+		if (d->state == DET_BLOCKED && d->deadline)
+			at = d->deadline;
+		if (with_hung && t->wait_start &&
+		    (!at || t->wait_start + hung_timeout + 1 < at))
+			at = t->wait_start + hung_timeout + 1;
+		if (at && (!next || at < next))
+			next = at;
+	}
+	return next;
+}
+
+static void fire_timers(void)
+{
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct task_struct *t = det.tasks[i];
+		struct det_task *d = t->det;
+
+		if (d->state == DET_BLOCKED && d->deadline && d->deadline <= det.now) {
+			d->deadline = 0;
+			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_RELAXED);
+			d->state = DET_READY;
+		}
+	}
+}
+
+static struct task_struct *find_hung(u64 hung_timeout)
+{
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct task_struct *t = det.tasks[i];
+
+		if (t->det->state == DET_EXITED || !t->wait_start)
+			continue;
+		if (det.now > t->wait_start && det.now - t->wait_start > hung_timeout)
+			return t;
+	}
+	return NULL;
+}
+
+enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
+		     struct task_struct **hung)
+{
+	struct task_struct *runnable[DET_MAX_TASKS];
+	struct task_struct *yielder = NULL;
+
+	*hung = NULL;
+	for (;;) {
+		struct task_struct *t;
+		int n;
+
+		if (done(arg))
+			return DET_DONE;
+		if (det.livelock)
+			return DET_LIVELOCK;
+		fire_timers();
+		if (hung_timeout && (*hung = find_hung(hung_timeout)))
+			return DET_HUNG;
+		n = collect_runnable(runnable);
+		/*
+		 * Nothing can run, or only busy-waiters that have each
+		 * looked at their condition since anything else ran: time
+		 * jumps to what can change that, a timer or a hung deadline.
+		 */
+		if (!n || (only_pollers(runnable, n) && det.idle_polls >= n)) {
+			u64 next = next_event(hung_timeout, n > 0);
+
+			if (!next)
+				return DET_DEADLOCK;
+			if (next > det.now)
+				det.now = next;
+			det.idle_polls = 0;
+			continue;
+		}
+		if (det.next && det_runnable(det.next)) {
+			t = det.next;
+		} else if (yielder && n > 1) {
+			/* A yield hands over to someone else. */
+			int m = 0;
+
+			for (int i = 0; i < n; i++)
+				if (runnable[i] != yielder)
+					runnable[m++] = runnable[i];
+			t = choose(NULL, runnable, m);
+		} else {
+			t = choose(NULL, runnable, n);
+		}
+		det.next = NULL;
+		if (t->det->yielded)
+			det.now += DET_POLL_QUANTUM;
+		if (__atomic_load_n(&t->polling, __ATOMIC_RELAXED))
+			det.idle_polls++;
+		else
+			det.idle_polls = 0;
+		t->det->yielded = false;
+		switch_to_task(t);
+		yielder = t->det && t->det->state == DET_READY && t->det->yielded ? t : NULL;
+	}
+}
+
+/* Run the machine until @t has exited (joins, kthread_stop). */
+static bool task_exited(void *arg)
+{
+	struct task_struct *t = arg;
+
+	return !t->det || t->det->state == DET_EXITED;
+}
+
+void det_run_until_exited(struct task_struct *t)
+{
+	struct task_struct *hung;
+	enum det_end end = det_run(task_exited, t, 0, &hung);
+
+	if (end != DET_DONE) {
+		/* Nothing else can run: make the task leave. */
+		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
+		det_run(task_exited, t, 0, &hung);
+	}
+}
+
+/*
+ * Is every task stuck: blocked with no timer, busy-waiting, or a kernel
+ * thread idling on its timer?  Then a hung task's wait cannot end.
+ */
+bool det_all_stuck(void)
+{
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct task_struct *t = det.tasks[i];
+		struct det_task *d = t->det;
+
+		if (d->state == DET_EXITED)
+			continue;
+		if (__atomic_load_n(&t->polling, __ATOMIC_RELAXED))
+			continue;
+		if (d->state == DET_BLOCKED && !d->deadline)
+			continue;
+		if (d->state == DET_BLOCKED && (t->flags & PF_KTHREAD))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* What the scheduler knows of @t, for the hang report. */
+const char *det_task_state(struct task_struct *t, char *buf, size_t len)
+{
+	struct det_task *d = t->det;
+	static const char *const names[] = {
+		[DET_NEW] = "new", [DET_READY] = "ready", [DET_RUNNING] = "running",
+		[DET_BLOCKED] = "blocked", [DET_EXITED] = "exited",
+	};
+
+	if (!d)
+		return "";
+	if (d->state == DET_BLOCKED && d->wait_lock)
+		snprintf(buf, len, "spinning on %s",
+			 ((const spinlock_t *)d->wait_lock)->name);
+	else if (d->state == DET_BLOCKED && d->deadline)
+		snprintf(buf, len, "sleeping until %llu us",
+			 (unsigned long long)d->deadline);
+	else
+		snprintf(buf, len, "%s", names[d->state]);
+	return buf;
+}
