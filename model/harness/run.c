@@ -652,31 +652,62 @@ static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
 			.pid = s->log[i].pid,
 			.nr_runnable = s->log[i].nr_runnable,
 			.alt = s->log[i].alt,
+			.cur_alt = s->log[i].cur_alt,
 			.preemption = s->log[i].preemption,
 		};
 	r->nr_decisions = (int)s->nr_log;
 }
 
+static int run_resolved(const struct scenario *scn, const char *policy,
+			uint64_t seed, const struct pinmm_options *opts,
+			struct pinmm_result *r);
+
+/* @scenario is a built-in name, or a path (pinmm_scenario_is_file()). */
 int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	      const struct pinmm_options *opts, struct pinmm_result *r)
 {
-	const struct scenario *scn = scenario_find(scenario);
+	struct scenario *loaded = NULL;
+	const struct scenario *scn;
+	char err[256] = "";
+	int ret;
+
+	if (pinmm_scenario_is_file(scenario)) {
+		loaded = scenario_load(scenario, err, sizeof(err));
+		scn = loaded;
+	} else {
+		scn = scenario_find(scenario);
+	}
+	memset(r, 0, sizeof(*r));
+	snprintf(r->scenario, sizeof(r->scenario), "%s",
+		 scn && scn->name ? scn->name : scenario);
+	snprintf(r->policy, sizeof(r->policy), "%s", policy);
+	r->seed = seed;
+	r->verdict = PINMM_ERROR;
+	if (!scn) {
+		if (err[0])
+			snprintf(r->error, sizeof(r->error), "%s", err);
+		else
+			snprintf(r->error, sizeof(r->error), "unknown scenario '%s'",
+				 scenario);
+		return -1;
+	}
+	ret = run_resolved(scn, policy, seed, opts, r);
+	if (loaded)
+		scenario_free(loaded);
+	return ret;
+}
+
+static int run_resolved(const struct scenario *scn, const char *policy,
+			uint64_t seed, const struct pinmm_options *opts,
+			struct pinmm_result *r)
+{
 	struct pinmm_options defaults = { 0 };
 	struct strategy strat;
 	struct decision *forced = NULL;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->scenario, sizeof(r->scenario), "%s", scenario);
-	snprintf(r->policy, sizeof(r->policy), "%s", policy);
-	r->seed = seed;
-	r->verdict = PINMM_ERROR;
 	if (!opts)
 		opts = &defaults;
-	if (!scn) {
-		snprintf(r->error, sizeof(r->error), "unknown scenario '%s'", scenario);
-		return -1;
-	}
 	if (!pin_policy_find(policy)) {
 		snprintf(r->error, sizeof(r->error), "unknown policy '%s'", policy);
 		return -1;

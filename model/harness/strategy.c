@@ -87,7 +87,8 @@ static void record(struct strategy *s, struct task_struct *cur,
 	d->pid = chosen->pid;
 	d->nr_runnable = n;
 	d->preemption = cur && chosen != cur;
-	d->alt = (unsigned char)index_of(runnable, n, chosen->pid);
+	d->alt = (signed char)index_of(runnable, n, chosen->pid);
+	d->cur_alt = cur ? (signed char)index_of(runnable, n, cur->pid) : -1;
 	if (d->preemption)
 		s->preemptions++;
 }

@@ -21,7 +21,8 @@ struct decision {
 	int pid;
 	int nr_runnable;
 	bool preemption;
-	unsigned char alt;	/* DFS: index of the choice among the runnable */
+	signed char alt;	/* index of the choice among the runnable (by pid) */
+	signed char cur_alt;	/* index of the running task among them, or -1 */
 };
 
 struct strategy {

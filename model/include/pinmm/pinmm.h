@@ -43,6 +43,7 @@ struct pinmm_decision {
 	int pid;		/* the task chosen */
 	int nr_runnable;	/* how many could run */
 	int alt;		/* the chosen one's index among them, by pid */
+	int cur_alt;		/* the running task's index, -1 if it could not go on */
 	bool preemption;	/* it preempted a task that could have gone on */
 };
 
