@@ -651,9 +651,9 @@ static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
 		r->decisions[i] = (struct pinmm_decision){
 			.pid = s->log[i].pid,
 			.nr_runnable = s->log[i].nr_runnable,
-			.alt = s->log[i].alt,
-			.cur_alt = s->log[i].cur_alt,
+			.cur_pid = s->log[i].cur_pid,
 			.preemption = s->log[i].preemption,
+			.runnable = s->log[i].runnable,
 		};
 	r->nr_decisions = (int)s->nr_log;
 }

@@ -87,8 +87,11 @@ static void record(struct strategy *s, struct task_struct *cur,
 	d->pid = chosen->pid;
 	d->nr_runnable = n;
 	d->preemption = cur && chosen != cur;
-	d->alt = (signed char)index_of(runnable, n, chosen->pid);
-	d->cur_alt = cur ? (signed char)index_of(runnable, n, cur->pid) : -1;
+	d->cur_pid = cur ? cur->pid : 0;
+	d->runnable = 0;
+	for (int i = 0; i < n; i++)
+		if (runnable[i]->pid < 64)
+			d->runnable |= 1ULL << runnable[i]->pid;
 	if (d->preemption)
 		s->preemptions++;
 }

@@ -21,8 +21,8 @@ struct decision {
 	int pid;
 	int nr_runnable;
 	bool preemption;
-	signed char alt;	/* index of the choice among the runnable (by pid) */
-	signed char cur_alt;	/* index of the running task among them, or -1 */
+	int cur_pid;		/* the running task, if it could go on; else 0 */
+	u64 runnable;		/* the pids that could run, as a bit mask */
 };
 
 struct strategy {

@@ -42,9 +42,9 @@ enum pinmm_sched {
 struct pinmm_decision {
 	int pid;		/* the task chosen */
 	int nr_runnable;	/* how many could run */
-	int alt;		/* the chosen one's index among them, by pid */
-	int cur_alt;		/* the running task's index, -1 if it could not go on */
+	int cur_pid;		/* the running task, if it could go on; else 0 */
 	bool preemption;	/* it preempted a task that could have gone on */
+	uint64_t runnable;	/* the pids that could run, as a bit mask */
 };
 
 struct pinmm_options {
@@ -142,6 +142,68 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *result,
 			bool verbose);
 /* One JSON object on one line, malloc'ed (NULL on failure). */
 char *pinmm_result_to_json(const struct pinmm_result *result);
+
+/*
+ * Systematic exploration (deterministic mode).
+ *
+ * A schedule is what replays a run exactly: the scenario, policy and seed,
+ * and the scheduler's decision at every choice point.  pinmm_explore()
+ * runs many schedules of one scenario with a strategy (random, pct:D, or
+ * dfs:B, bounded exhaustive search with at most B preemptions) and writes
+ * each failing one to a file; pinmm_replay() reruns a file; and
+ * pinmm_minimize() removes preemptions while the failure still happens.
+ */
+struct pinmm_schedule {
+	char scenario[256];
+	char policy[32];
+	uint64_t seed;
+	char strategy[32];
+	uint64_t strategy_seed;
+	char verdict[16];
+	char oops[160];
+	int nr_decisions;
+	struct pinmm_decision *decisions;	/* malloc'ed */
+};
+
+struct pinmm_explore_status {
+	uint64_t explored;		/* schedules run by this shard */
+	uint64_t failures;
+	uint64_t verdicts[PINMM_ERROR + 1];
+	uint64_t max_choice_points;
+	double elapsed_s;
+	bool exhausted;			/* dfs: every schedule within the bound */
+	char first_failure[512];	/* the file of the first failing schedule */
+	char first_verdict[16];
+	char error[256];
+};
+
+struct pinmm_explore_options {
+	const char *strategy;		/* random, pct:D or dfs:B */
+	uint64_t schedules;		/* how many (dfs: at most; 0: no cap) */
+	uint64_t first;			/* the first schedule's number */
+	unsigned int shard, shards;	/* run schedule i iff i % shards == shard */
+	bool keep_going;		/* go on after a failure */
+	const char *schedule_prefix;	/* failing schedules: PREFIX-N.sched */
+	uint64_t hung_task_timeout_us;
+	void (*progress)(const struct pinmm_explore_status *st, void *arg);
+	void *arg;
+};
+
+int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
+		  const struct pinmm_explore_options *opts,
+		  struct pinmm_explore_status *status);
+int pinmm_schedule_from_result(struct pinmm_schedule *s,
+			       const struct pinmm_result *r,
+			       const char *strategy, uint64_t strategy_seed);
+int pinmm_schedule_write(const char *path, const struct pinmm_schedule *s);
+int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
+			size_t len);
+void pinmm_schedule_free(struct pinmm_schedule *s);
+int pinmm_replay(const struct pinmm_schedule *s, const struct pinmm_options *opts,
+		 struct pinmm_result *result);
+/* Shrink @s to fewer preemptions with the same verdict (and BUG line). */
+int pinmm_minimize(const struct pinmm_schedule *s, struct pinmm_schedule *out,
+		   char *err, size_t len);
 
 /* A counter of a result by name; -1 if there is none of that name. */
 long pinmm_result_counter(const struct pinmm_result *result, const char *name);

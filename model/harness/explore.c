@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Systematic exploration of one scenario's interleavings, schedule files,
+ * replay and minimisation (include/pinmm/pinmm.h).
+ *
+ * Every schedule is one deterministic run: its decisions are recorded, and
+ * forcing them again replays the run byte for byte.  Random and PCT
+ * schedules differ by their strategy seed (schedule i uses seed first + i,
+ * so a shard of an exploration is reproducible on its own).  The bounded
+ * exhaustive search (dfs:B) walks the tree of choice points depth first:
+ * each run follows a forced prefix and then never preempts; the next prefix
+ * changes the deepest choice that still has an untried alternative within
+ * B preemptions.  Sharding splits that tree at its first branching points.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pinmm/pinmm.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- schedule files ---- */
+
+int pinmm_schedule_from_result(struct pinmm_schedule *s,
+			       const struct pinmm_result *r,
+			       const char *strategy, uint64_t strategy_seed)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->scenario, sizeof(s->scenario), "%s", r->scenario);
+	snprintf(s->policy, sizeof(s->policy), "%s", r->policy);
+	s->seed = r->seed;
+	snprintf(s->strategy, sizeof(s->strategy), "%s", strategy);
+	s->strategy_seed = strategy_seed;
+	snprintf(s->verdict, sizeof(s->verdict), "%s",
+		 pinmm_verdict_name(r->verdict));
+	snprintf(s->oops, sizeof(s->oops), "%s", r->oops);
+	s->decisions = calloc((size_t)r->nr_decisions + 1, sizeof(*s->decisions));
+	if (!s->decisions)
+		return -ENOMEM;
+	memcpy(s->decisions, r->decisions,
+	       (size_t)r->nr_decisions * sizeof(*s->decisions));
+	s->nr_decisions = r->nr_decisions;
+	return 0;
+}
+
+void pinmm_schedule_free(struct pinmm_schedule *s)
+{
+	free(s->decisions);
+	s->decisions = NULL;
+	s->nr_decisions = 0;
+}
+
+/*
+ * The format: "key value" lines, then "decisions N" and N decisions, one
+ * "pid" per choice point, a line holding up to 32 of them.  Lines starting
+ * with '#' are comments.
+ */
+int pinmm_schedule_write(const char *path, const struct pinmm_schedule *s)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "# pinmm schedule: 'pinmm replay %s' reruns this run exactly\n",
+		path);
+	fprintf(f, "scenario %s\npolicy %s\nseed %llu\nstrategy %s\nstrategy_seed %llu\n",
+		s->scenario, s->policy, (unsigned long long)s->seed, s->strategy,
+		(unsigned long long)s->strategy_seed);
+	fprintf(f, "verdict %s\n", s->verdict);
+	if (s->oops[0])
+		fprintf(f, "oops %s\n", s->oops);
+	fprintf(f, "decisions %d\n", s->nr_decisions);
+	for (int i = 0; i < s->nr_decisions; i++)
+		fprintf(f, "%d%s", s->decisions[i].pid,
+			(i % 32 == 31 || i + 1 == s->nr_decisions) ? "\n" : " ");
+	if (fclose(f))
+		return -errno;
+	return 0;
+}
+
+static void set_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%.*s", (int)size - 1, src);
+}
+
+static int parse_error(char *err, size_t len, const char *path, int line,
+		       const char *what)
+{
+	snprintf(err, len, "%s:%d: %s", path, line, what);
+	return -EINVAL;
+}
+
+int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
+			size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024];
+	int line = 0, want = -1, got = 0, ret = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!f) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		char key[32], val[512];
+		unsigned long long n;
+
+		line++;
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!buf[0] || buf[0] == '#')
+			continue;
+		if (want >= 0) {
+			for (char *p = buf, *end; *p; p = end) {
+				long pid = strtol(p, &end, 10);
+
+				if (end == p) {
+					if (*p == ' ') {
+						end = p + 1;
+						continue;
+					}
+					ret = parse_error(err, len, path, line,
+							  "expected a pid");
+					goto out;
+				}
+				if (got == want || pid <= 0 || pid > 1000) {
+					ret = parse_error(err, len, path, line,
+							  got == want ? "more decisions than announced" :
+									"bad pid");
+					goto out;
+				}
+				s->decisions[got++].pid = (int)pid;
+			}
+			continue;
+		}
+		if (sscanf(buf, "%31s %511[^\n]", key, val) != 2) {
+			ret = parse_error(err, len, path, line, "expected 'key value'");
+			goto out;
+		}
+		if (!strcmp(key, "scenario")) {
+			set_field(s->scenario, sizeof(s->scenario), val);
+		} else if (!strcmp(key, "policy")) {
+			set_field(s->policy, sizeof(s->policy), val);
+		} else if (!strcmp(key, "strategy")) {
+			set_field(s->strategy, sizeof(s->strategy), val);
+		} else if (!strcmp(key, "verdict")) {
+			set_field(s->verdict, sizeof(s->verdict), val);
+		} else if (!strcmp(key, "oops")) {
+			set_field(s->oops, sizeof(s->oops), val);
+		} else if (!strcmp(key, "seed") || !strcmp(key, "strategy_seed") ||
+			   !strcmp(key, "decisions")) {
+			char *end;
+
+			n = strtoull(val, &end, 10);
+			if (*end || val[0] == '-') {
+				ret = parse_error(err, len, path, line, "expected a number");
+				goto out;
+			}
+			if (key[0] == 'd') {
+				if (n > 10000000) {
+					ret = parse_error(err, len, path, line,
+							  "too many decisions");
+					goto out;
+				}
+				want = (int)n;
+				s->decisions = calloc(n + 1, sizeof(*s->decisions));
+				if (!s->decisions) {
+					ret = -ENOMEM;
+					goto out;
+				}
+			} else if (!strcmp(key, "seed")) {
+				s->seed = n;
+			} else {
+				s->strategy_seed = n;
+			}
+		} else {
+			ret = parse_error(err, len, path, line, "unknown key");
+			goto out;
+		}
+	}
+	if (want < 0 || got != want || !s->scenario[0] || !s->policy[0])
+		ret = parse_error(err, len, path, line,
+				  want < 0 ? "no 'decisions' line" :
+				  got != want ? "fewer decisions than announced" :
+						"scenario or policy missing");
+	s->nr_decisions = got;
+out:
+	fclose(f);
+	if (ret)
+		pinmm_schedule_free(s);
+	return ret;
+}
+
+int pinmm_replay(const struct pinmm_schedule *s, const struct pinmm_options *base,
+		 struct pinmm_result *r)
+{
+	struct pinmm_options opts = base ? *base : (struct pinmm_options){ 0 };
+
+	opts.sched = PINMM_SCHED_DET;
+	opts.strategy = "fifo";
+	opts.forced = s->decisions;
+	opts.nr_forced = s->nr_decisions;
+	return pinmm_run(s->scenario, s->policy, s->seed, &opts, r);
+}
+
+/* ---- minimisation ---- */
+
+static bool same_failure(const struct pinmm_result *r,
+			 const struct pinmm_schedule *s)
+{
+	return !strcmp(pinmm_verdict_name(r->verdict), s->verdict) &&
+	       !strcmp(r->oops, s->oops);
+}
+
+static int count_preemptions(const struct pinmm_schedule *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nr_decisions; i++)
+		n += s->decisions[i].preemption;
+	return n;
+}
+
+/*
+ * Greedily, from the last preemption to the first: make that decision
+ * continue the running task instead, keep the decisions before it, let
+ * the run after it go its default way, and keep the change if the same
+ * failure still happens.
+ */
+int pinmm_minimize(const struct pinmm_schedule *in, struct pinmm_schedule *out,
+		   char *err, size_t len)
+{
+	struct pinmm_schedule cur;
+	struct pinmm_result r;
+	int ret;
+
+	/* Replay once to learn where the preemptions are. */
+	ret = pinmm_replay(in, NULL, &r);
+	if (ret || !same_failure(&r, in)) {
+		snprintf(err, len, "the schedule does not replay to its %s",
+			 in->verdict);
+		pinmm_result_free(&r);
+		return ret ? ret : -EINVAL;
+	}
+	pinmm_schedule_from_result(&cur, &r, in->strategy, in->strategy_seed);
+	pinmm_result_free(&r);
+
+	for (int i = cur.nr_decisions - 1; i >= 0; i--) {
+		struct pinmm_schedule trial = cur;
+		struct pinmm_decision *d = &cur.decisions[i];
+
+		if (!d->preemption || !d->cur_pid)
+			continue;
+		/* The decisions before, and this one left to the running task. */
+		trial.nr_decisions = i + 1;
+		trial.decisions = calloc((size_t)i + 1, sizeof(*trial.decisions));
+		if (!trial.decisions)
+			break;
+		memcpy(trial.decisions, cur.decisions, (size_t)i * sizeof(*cur.decisions));
+		trial.decisions[i] = *d;
+		trial.decisions[i].pid = d->cur_pid;
+		ret = pinmm_replay(&trial, NULL, &r);
+		free(trial.decisions);
+		if (!ret && same_failure(&r, in)) {
+			pinmm_schedule_free(&cur);
+			pinmm_schedule_from_result(&cur, &r, in->strategy,
+						   in->strategy_seed);
+			if (i > cur.nr_decisions)
+				i = cur.nr_decisions;
+		}
+		pinmm_result_free(&r);
+	}
+	*out = cur;
+	return count_preemptions(out);
+}
+
+/* ---- exploration ---- */
+
+static void account(struct pinmm_explore_status *st, const struct pinmm_result *r)
+{
+	st->explored++;
+	st->verdicts[r->verdict]++;
+	if (r->choice_points > st->max_choice_points)
+		st->max_choice_points = r->choice_points;
+}
+
+/* Write a failing run's schedule; the first one's path is remembered. */
+static void keep_failure(struct pinmm_explore_status *st,
+			 const struct pinmm_explore_options *o,
+			 const struct pinmm_result *r, uint64_t number,
+			 uint64_t strategy_seed)
+{
+	struct pinmm_schedule s;
+	char path[512];
+
+	st->failures++;
+	snprintf(path, sizeof(path), "%s-%llu.sched",
+		 o->schedule_prefix ? o->schedule_prefix : r->scenario,
+		 (unsigned long long)number);
+	if (pinmm_schedule_from_result(&s, r, o->strategy, strategy_seed))
+		return;
+	if (pinmm_schedule_write(path, &s) == 0 && !st->first_failure[0]) {
+		snprintf(st->first_failure, sizeof(st->first_failure), "%s", path);
+		snprintf(st->first_verdict, sizeof(st->first_verdict), "%s",
+			 pinmm_verdict_name(r->verdict));
+	}
+	pinmm_schedule_free(&s);
+}
+
+static int run_one(const char *scenario, const char *policy, uint64_t seed,
+		   const struct pinmm_explore_options *o, const char *strategy,
+		   uint64_t strategy_seed, uint64_t expected,
+		   const struct pinmm_decision *forced, int nr_forced,
+		   struct pinmm_result *r, struct pinmm_explore_status *st)
+{
+	struct pinmm_options opts = {
+		.sched = PINMM_SCHED_DET,
+		.strategy = strategy,
+		.strategy_seed = strategy_seed,
+		.expected_points = expected,
+		.hung_task_timeout_us = o->hung_task_timeout_us,
+		.forced = forced,
+		.nr_forced = nr_forced,
+	};
+	int ret = pinmm_run(scenario, policy, seed, &opts, r);
+
+	if (ret)
+		snprintf(st->error, sizeof(st->error), "%s", r->error);
+	return ret;
+}
+
+static void report_progress(const struct pinmm_explore_options *o,
+			    struct pinmm_explore_status *st, double start,
+			    double *last)
+{
+	double t = now_s();
+
+	st->elapsed_s = t - start;
+	if (o->progress && (t - *last > 0.25)) {
+		*last = t;
+		o->progress(st, o->arg);
+	}
+}
+
+/* The alternatives of a decision, default first: the running task if it
+ * could go on, else the lowest pid; then the others by pid. */
+static int alternatives(const struct pinmm_decision *d, int *out)
+{
+	int n = 0, def = d->cur_pid;
+
+	if (!def)
+		for (int pid = 1; pid < 64 && !def; pid++)
+			if (d->runnable & (1ULL << pid))
+				def = pid;
+	out[n++] = def;
+	for (int pid = 1; pid < 64; pid++)
+		if ((d->runnable & (1ULL << pid)) && pid != def)
+			out[n++] = pid;
+	return n;
+}
+
+/*
+ * The next prefix of a depth-first search bounded to @bound preemptions,
+ * from the decisions of the run just done; false when the tree is done.
+ * At depth 0 only this shard's alternatives are taken.
+ */
+static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
+		     unsigned int shard, unsigned int shards,
+		     struct pinmm_decision *prefix, int *nr_prefix)
+{
+	for (int j = r->nr_decisions - 1; j >= 0; j--) {
+		const struct pinmm_decision *d = &r->decisions[j];
+		int alt[64], n = alternatives(d, alt), ord = 0;
+		unsigned int before = 0;
+
+		for (int i = 0; i < j; i++)
+			before += r->decisions[i].preemption;
+		while (ord < n && alt[ord] != d->pid)
+			ord++;
+		for (ord++; ord < n; ord++) {
+			unsigned int cost = d->cur_pid && alt[ord] != d->cur_pid;
+
+			if (before + cost > bound)
+				continue;
+			if (j == 0 && shards > 1 && (unsigned int)ord % shards != shard)
+				continue;
+			memcpy(prefix, r->decisions, (size_t)j * sizeof(*prefix));
+			prefix[j] = *d;
+			prefix[j].pid = alt[ord];
+			*nr_prefix = j + 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
+		       const struct pinmm_explore_options *o, unsigned int bound,
+		       struct pinmm_explore_status *st)
+{
+	struct pinmm_decision *prefix = NULL;
+	int nr_prefix = 0, ret = 0;
+	double start = now_s(), last = start;
+	bool ours = !o->shards || o->shard == 0;	/* the default branch */
+
+	for (uint64_t n = 0;; n++) {
+		struct pinmm_result r;
+
+		if (run_one(scenario, policy, seed, o, "fifo", 0, 0, prefix,
+			    nr_prefix, &r, st)) {
+			pinmm_result_free(&r);
+			ret = -EINVAL;
+			break;
+		}
+		if (ours) {
+			account(st, &r);
+			if (r.verdict != PINMM_PASS)
+				keep_failure(st, o, &r, o->first + n, 0);
+		}
+		report_progress(o, st, start, &last);
+		free(prefix);
+		prefix = calloc((size_t)r.nr_decisions + 1, sizeof(*prefix));
+		if (!prefix || !dfs_next(&r, bound, o->shard, o->shards, prefix,
+					 &nr_prefix)) {
+			st->exhausted = prefix != NULL;
+			pinmm_result_free(&r);
+			break;
+		}
+		ours = true;
+		pinmm_result_free(&r);
+		if ((st->failures && !o->keep_going) ||
+		    (o->schedules && st->explored >= o->schedules))
+			break;
+	}
+	free(prefix);
+	st->elapsed_s = now_s() - start;
+	if (o->progress)
+		o->progress(st, o->arg);
+	return ret;
+}
+
+int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
+		  const struct pinmm_explore_options *o,
+		  struct pinmm_explore_status *st)
+{
+	const char *strategy = o->strategy ? o->strategy : "pct:2";
+	double start = now_s(), last = start;
+	uint64_t expected = 0;
+	unsigned long bound;
+	char *end;
+
+	memset(st, 0, sizeof(*st));
+	if (o->shards && o->shard >= o->shards) {
+		snprintf(st->error, sizeof(st->error), "shard %u of %u does not exist",
+			 o->shard, o->shards);
+		return -EINVAL;
+	}
+	if (!strncmp(strategy, "dfs:", 4)) {
+		bound = strtoul(strategy + 4, &end, 10);
+		if (!strategy[4] || *end || bound > 16) {
+			snprintf(st->error, sizeof(st->error),
+				 "strategy '%s': the preemption bound must be 0..16",
+				 strategy);
+			return -EINVAL;
+		}
+		return explore_dfs(scenario, policy, seed, o, (unsigned int)bound, st);
+	}
+	if (!strncmp(strategy, "pct:", 4)) {
+		/* PCT draws its change points from a run's length. */
+		struct pinmm_result r;
+
+		if (run_one(scenario, policy, seed, o, "fifo", 0, 0, NULL, 0, &r, st)) {
+			pinmm_result_free(&r);
+			return -EINVAL;
+		}
+		expected = r.choice_points;
+		pinmm_result_free(&r);
+	}
+	for (uint64_t i = o->first; !o->schedules || i < o->first + o->schedules; i++) {
+		struct pinmm_result r;
+
+		if (o->shards > 1 && i % o->shards != o->shard)
+			continue;
+		if (run_one(scenario, policy, seed, o, strategy, i, expected, NULL,
+			    0, &r, st)) {
+			pinmm_result_free(&r);
+			return -EINVAL;
+		}
+		account(st, &r);
+		if (r.verdict != PINMM_PASS)
+			keep_failure(st, o, &r, i, i);
+		pinmm_result_free(&r);
+		report_progress(o, st, start, &last);
+		if (st->failures && !o->keep_going)
+			break;
+	}
+	st->elapsed_s = now_s() - start;
+	if (o->progress)
+		o->progress(st, o->arg);
+	return 0;
+}
