@@ -131,16 +131,19 @@ int jbd2_journal_stop(handle_t *handle)
 {
 	journal_t *journal = handle->h_journal;
 	transaction_t *t = handle->h_transaction;
+	tid_t tid;
 	bool wake;
 
 	if (--handle->h_ref > 0)
 		return 0;
 	spin_lock(&journal->j_state_lock);
+	tid = t->t_tid;
 	wake = --t->t_updates == 0;
 	spin_unlock(&journal->j_state_lock);
+	/* From here the commit may free @t. */
 	if (wake)
 		wake_up_all(&journal->j_wait_updates);
-	trace_event("jbd2_handle_stop", NULL, t->t_tid);
+	trace_event("jbd2_handle_stop", NULL, tid);
 	current->journal_info = NULL;
 	free(handle);
 	return 0;
