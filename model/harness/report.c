@@ -39,6 +39,8 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 		print_log_block(out, r->log, "WARNING:");
 	if (r->hang[0])
 		fprintf(out, "%s", r->hang);
+	if (r->lockdep[0])
+		fprintf(out, "  lockdep: %s", r->lockdep);
 	if (r->bytes_lost > 0)
 		fprintf(out, "  data loss: %lld bytes; first: %s\n", r->bytes_lost,
 			r->loss);
@@ -105,6 +107,8 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	}
 	json_object_object_add(obj, "warn", string_or_null(r->warn));
 	json_object_object_add(obj, "hang", string_or_null(r->hang));
+	json_object_object_add(obj, "hang_class", string_or_null(r->hang_class));
+	json_object_object_add(obj, "lockdep", string_or_null(r->lockdep));
 	json_object_object_add(obj, "refused", string_or_null(r->refused));
 	json_object_object_add(obj, "error", string_or_null(r->error));
 	json_object_object_add(obj, "duration_us",

@@ -17,6 +17,7 @@
 #include <linux/buffer_head.h>
 #include <linux/jbd2.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/pin_policy.h>
@@ -125,6 +126,7 @@ int machine_boot(struct machine *m, const struct scenario *scn,
 	if (!pp)
 		return -EINVAL;
 	printk_reset(echo_log);
+	lockdep_reset();
 	clock_reset();
 	sched_init(seed);
 	vm_events_reset();
@@ -615,6 +617,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 		r->bytes_checked = true;
 		r->bytes_lost += lost;
 	}
+	snprintf(r->lockdep, sizeof(r->lockdep), "%s", lockdep_report());
 	collect_counters(r);
 	r->verdict = judge(r, hung);
 	r->duration_us = ktime_get_us();

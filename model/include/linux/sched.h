@@ -80,6 +80,7 @@ struct task_struct {
 	/* The harness's own. */
 	bool joined;
 	bool adopted;		/* a host thread that became a task, not spawned */
+	bool lockdep_reported;
 	u64 rng;		/* per-task pseudo-random state */
 	void *private;		/* the scenario's per-task state */
 	struct list_head tasks;

@@ -54,7 +54,8 @@
 	X(DEFIO_WAITED_UNPIN, "defio_waited_unpin")                            \
 	X(FSYNC_CALLS, "fsync_calls")                                          \
 	X(FSYNC_WAITED_UNPIN, "fsync_waited_unpin")                            \
-	X(PIN_FALSE_POSITIVE, "pin_false_positive")
+	X(PIN_FALSE_POSITIVE, "pin_false_positive")                            \
+	X(LOCKDEP_INVERSIONS, "lockdep_inversions")
 
 #define VM_EVENT_ENUM(e, name) e,
 enum vm_event_item { FOR_ALL_VM_EVENTS(VM_EVENT_ENUM) NR_VM_EVENT_ITEMS };

@@ -28,7 +28,8 @@ struct wait_queue_head {
 typedef struct wait_queue_head wait_queue_head_t;
 typedef struct wait_queue_entry wait_queue_entry_t;
 
-void init_waitqueue_head(struct wait_queue_head *wq_head);
+void __init_waitqueue_head(struct wait_queue_head *wq_head, const char *name);
+#define init_waitqueue_head(wq_head) __init_waitqueue_head((wq_head), #wq_head ".lock")
 void destroy_waitqueue_head(struct wait_queue_head *wq_head);
 int default_wake_function(struct wait_queue_entry *wq_entry, void *key);
 void init_wait_entry(struct wait_queue_entry *wq_entry, int flags);

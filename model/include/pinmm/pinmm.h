@@ -83,6 +83,7 @@ struct pinmm_result {
 	char refused[256];
 	char error[256];
 	char hang_class[16];	/* "deadlock", "hung task" or "livelock" */
+	char lockdep[2048];	/* the first lock-order inversion, or "" */
 	uint64_t duration_us;
 	char *log;		/* the kernel log (dmesg), malloc'ed */
 	char *flight;		/* the last events before a failure, malloc'ed */

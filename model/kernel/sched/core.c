@@ -29,6 +29,7 @@
 
 #include <linux/bug.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
@@ -269,6 +270,7 @@ void lock_acquired(const void *lock, const char *name, bool sleeping)
 		pr_err("BUG: MAX_HELD_LOCKS too low: %s\n", t->comm);
 		return;
 	}
+	lockdep_acquire(t, name);
 	t->held_locks[t->lockdep_depth++] = (struct held_lock){
 		.lock = lock, .name = name, .sleeping = sleeping,
 	};

@@ -7,9 +7,9 @@
 #include <linux/bug.h>
 #include <linux/wait.h>
 
-void init_waitqueue_head(struct wait_queue_head *wq_head)
+void __init_waitqueue_head(struct wait_queue_head *wq_head, const char *name)
 {
-	spin_lock_init(&wq_head->lock);
+	__spin_lock_init(&wq_head->lock, name);
 	INIT_LIST_HEAD(&wq_head->head);
 }
 

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lock-order checking in the spirit of lockdep.
+ *
+ * A lock class is a lock's initialisation site, named by the text of its
+ * spin_lock_init() / mutex_init() / init_rwsem() / init_waitqueue_head()
+ * argument, as lockdep keys a class by the static key of that call site:
+ * all the inodes' "&mapping->private_lock" are one class.  Every
+ * acquisition while other locks are held records the edges
+ * held-class -> new-class, each with the first chain that made it; an
+ * acquisition whose new edge closes a cycle is an inversion, reported
+ * with both chains, whether or not this run deadlocked on it.
+ *
+ * Bit locks (PG_locked, BH_Lock) are not classes, as in the kernel.
+ *
+ * Locking: lockdep_lock, a host mutex of this file; it is taken inside
+ * the lock being acquired and takes nothing else.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/lockdep.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/vmstat.h>
+
+#define MAX_LOCK_CLASSES 128
+#define CHAIN_LEN 200
+
+struct lock_edge {
+	bool set;
+	char chain[CHAIN_LEN];
+};
+
+static pthread_mutex_t lockdep_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char *class_names[MAX_LOCK_CLASSES];
+static int nr_classes;
+static struct lock_edge edges[MAX_LOCK_CLASSES][MAX_LOCK_CLASSES];
+static char report[2048];
+static int inversions;
+
+void lockdep_reset(void)
+{
+	pthread_mutex_lock(&lockdep_lock);
+	nr_classes = 0;
+	memset(edges, 0, sizeof(edges));
+	report[0] = '\0';
+	inversions = 0;
+	pthread_mutex_unlock(&lockdep_lock);
+}
+
+const char *lockdep_report(void)
+{
+	return report;
+}
+
+int lockdep_inversions(void)
+{
+	return inversions;
+}
+
+/* Names are string literals of their init site: compare by text. */
+static int class_of(const char *name)
+{
+	for (int i = 0; i < nr_classes; i++)
+		if (class_names[i] == name || !strcmp(class_names[i], name))
+			return i;
+	if (nr_classes == MAX_LOCK_CLASSES)
+		return -1;
+	class_names[nr_classes] = name;
+	return nr_classes++;
+}
+
+/* Is there a path @from ->* @to?  Depth-first over the edge matrix. */
+static bool reaches(int from, int to, bool *seen, int *path, int *len)
+{
+	if (from == to) {
+		path[(*len)++] = to;
+		return true;
+	}
+	seen[from] = true;
+	for (int next = 0; next < nr_classes; next++) {
+		if (!edges[from][next].set || seen[next])
+			continue;
+		if (reaches(next, to, seen, path, len)) {
+			path[(*len)++] = from;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void describe_chain(struct task_struct *t, const char *name, char *buf,
+			   size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s:", t->comm);
+
+	for (int i = 0; i < t->lockdep_depth && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " %s ->",
+					 t->held_locks[i].name);
+	if (used < len)
+		snprintf(buf + used, len - used, " %s", name);
+}
+
+static void report_inversion(struct task_struct *t, int held, int new,
+			     const char *name)
+{
+	bool seen[MAX_LOCK_CLASSES] = { false };
+	int path[MAX_LOCK_CLASSES], len = 0;
+	char now[CHAIN_LEN];
+	size_t used;
+
+	reaches(new, held, seen, path, &len);
+	describe_chain(t, name, now, sizeof(now));
+	inversions++;
+	count_vm_event(LOCKDEP_INVERSIONS);
+	if (report[0])
+		return;
+	used = (size_t)snprintf(report, sizeof(report),
+				"possible circular locking dependency: %s -> %s, but %s -> ... -> %s was seen\n"
+				"  this chain:  %s\n",
+				class_names[held], class_names[new],
+				class_names[new], class_names[held], now);
+	/* path[] is to..from reversed: walk it from @new to @held. */
+	for (int i = len - 1; i > 0 && used < sizeof(report); i--)
+		used += (size_t)snprintf(report + used, sizeof(report) - used,
+					 "  other chain: %s\n",
+					 edges[path[i]][path[i - 1]].chain);
+}
+
+/*
+ * @t is acquiring the lock named @name; its held locks are
+ * t->held_locks[0 .. lockdep_depth).
+ */
+void lockdep_acquire(struct task_struct *t, const char *name)
+{
+	int new;
+
+	if (!t || !name)
+		return;
+	pthread_mutex_lock(&lockdep_lock);
+	new = class_of(name);
+	for (int i = 0; new >= 0 && i < t->lockdep_depth; i++) {
+		int held = class_of(t->held_locks[i].name);
+		struct lock_edge *e;
+
+		if (held < 0 || held == new)
+			continue;
+		e = &edges[held][new];
+		if (e->set)
+			continue;
+		{
+			bool seen[MAX_LOCK_CLASSES] = { false };
+			int path[MAX_LOCK_CLASSES], len = 0;
+
+			if (reaches(new, held, seen, path, &len))
+				report_inversion(t, held, new, name);
+		}
+		e->set = true;
+		describe_chain(t, name, e->chain, sizeof(e->chain));
+	}
+	pthread_mutex_unlock(&lockdep_lock);
+	if (inversions == 1 && report[0] && !t->lockdep_reported) {
+		t->lockdep_reported = true;
+		pr_warn("WARNING: possible circular locking dependency detected\n%s",
+			report);
+	}
+}
