@@ -25,6 +25,11 @@
  *                     put_user_pages_dirty_lock() of late 2018, which locks
  *                     only a page that looks clean (model/mm/gup.c).  2:
  *                     set_page_dirty() without the page lock.
+ *   SEED_TTU          seed only, default 1: try_to_unmap refuses a pinned
+ *                     page.  0: it unmaps it as vanilla does (ablation).
+ *   SEED_LRU          seed only, default 1: a pinned page is taken off the
+ *                     LRU and the LRU-add paths refuse it.  0: it stays on
+ *                     the LRU like any page (ablation).
  *   LIVE              the liveness configuration: the device does a single
  *                     pin/DMA/release cycle, and the LTL properties below
  *                     are compiled in.  Without LIVE, the device pins and
@@ -49,6 +54,12 @@
 #endif
 #ifndef RELEASE
 #define RELEASE 0
+#endif
+#ifndef SEED_TTU
+#define SEED_TTU 1
+#endif
+#ifndef SEED_LRU
+#define SEED_LRU 1
 #endif
 #ifndef LIVE
 #define LIVE 0
@@ -133,7 +144,7 @@ inline write_fault() {
 inline pin_page() {
 	if
 	:: pinned -> pincount++
-	:: !pinned && pg_lru -> pg_lru = 0; pincount = 1; pinned = 1
+	:: !pinned && pg_lru -> pg_lru = !SEED_LRU; pincount = 1; pinned = 1
 	:: !pinned && !pg_lru ->
 #if PIN_NEEDS_ISOLATE
 		if
@@ -187,8 +198,8 @@ inline page_mkclean(skip_pinned, ret) {
 		:: skipped -> printf("page_mkclean: pinned page skipped\n")
 		:: else ->
 			/* mmu_notifier_invalidate_range_start: lock dropped */
-			atomic {
-				!pinned ->              /* wait_for_dma_pinned_to_clear @wait_unpin */
+			atomic {                    /* @wait_unpin (trails stop on this line) */
+				!pinned ->              /* wait_for_dma_pinned_to_clear */
 				if
 				:: pte_present && (pte_dirty || pte_write) ->
 					pte_dirty = 0; pte_write = 0; ret = 1
@@ -376,7 +387,7 @@ end:
 			:: ok && pte_present ->
 				/* try_to_unmap: move the PTE's dirty bit to the page */
 				atomic {
-#if SEED
+#if SEED && SEED_TTU
 					if
 					:: pinned -> ok = 0;     /* refuses a pinned page */
 						printf("reclaim: try_to_unmap refuses the pinned page\n")
@@ -434,7 +445,7 @@ end:
 			atomic {
 				isolated = 0; refcount--;
 				if
-				:: !pinned -> pg_lru = 1  /* the LRU refuses pinned pages */
+				:: !pinned || !SEED_LRU -> pg_lru = 1  /* the LRU refuses pinned pages */
 				:: else
 				fi
 			}
