@@ -276,10 +276,14 @@ bool functions_in_order(const char *functions, const char *const *names)
 		size_t n = strlen(*names);
 		const char *hit = NULL;
 
-		/* The next whole word equal to *names, after p. */
+		/*
+		 * The next word equal to *names after p, or to one of the
+		 * compiler's clones of it (name.isra.0, name.constprop.0),
+		 * which the kernel's traces show as well.
+		 */
 		for (const char *q = p; (q = strstr(q, *names)) != NULL; q++) {
 			if ((q == functions || q[-1] == ' ') &&
-			    (q[n] == ' ' || q[n] == '\0')) {
+			    (q[n] == ' ' || q[n] == '\0' || q[n] == '.')) {
 				hit = q;
 				break;
 			}

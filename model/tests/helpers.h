@@ -121,7 +121,10 @@ bool run_in_task(void (*fn)(void *), void *arg, const char *name);
  */
 bool wait_for_vm_event(enum vm_event_item item, long value);
 
-/* Are the space-separated @names all in @functions, in that order? */
+/*
+ * Are @names (NULL-terminated) all in @functions, a space-separated call
+ * trace, in that order?  A compiler clone (name.isra.0) counts as name.
+ */
 bool functions_in_order(const char *functions, const char *const *names);
 
 #endif /* _TESTS_HELPERS_H */

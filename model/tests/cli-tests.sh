@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the pinmm command line.  Usage: tests/cli-tests.sh PATH/TO/pinmm
+#
+# Bad input must give exit status 2, nothing on stdout, and on stderr one
+# line "pinmm: ..." that names the bad thing, then a usage hint; never a
+# crash.  --json must print one JSON object per run, and the exit status
+# must be 0 exactly when every run passed.  Ends with
+# "cli: N passed, N failed".
+
+pinmm=${1:?usage: $0 PATH/TO/pinmm}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+	echo "[       OK ] cli: $1"
+	passed=$((passed + 1))
+}
+
+fail() {
+	echo "[  FAILED  ] cli: $1: $2"
+	failed=$((failed + 1))
+}
+
+# usage_error NAME WORD ARGS...: exit 2, no stdout, "pinmm: " line naming
+# WORD, then the hint.
+usage_error() {
+	name=$1
+	word=$2
+	shift 2
+	"$pinmm" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -ne 2 ]; then
+		fail "$name" "exit status $rc, not 2 ($(head -c 300 "$tmp/err"))"
+	elif [ -s "$tmp/out" ]; then
+		fail "$name" "wrote to stdout"
+	elif [ "$(wc -l <"$tmp/err")" -ne 2 ]; then
+		fail "$name" "stderr is not an error line and a hint: $(cat "$tmp/err")"
+	elif ! head -n 1 "$tmp/err" | grep -q "^pinmm: .*$word"; then
+		fail "$name" "error does not name '$word': $(head -n 1 "$tmp/err")"
+	elif ! tail -n 1 "$tmp/err" | grep -q "pinmm help"; then
+		fail "$name" "no usage hint: $(tail -n 1 "$tmp/err")"
+	else
+		ok "$name"
+	fi
+}
+
+usage_error unknown_command_is_usage_error "'bogus'" bogus
+usage_error extra_argument_to_list_is_usage_error "list" list extra
+usage_error run_without_scenario_is_usage_error "which scenario" run
+usage_error unknown_scenario_is_usage_error "'no-such-scenario'" run no-such-scenario
+usage_error unknown_policy_is_usage_error "'no-such-policy'" run seed-bug --policy no-such-policy
+usage_error unknown_long_option_is_usage_error "'--bogus'" run seed-bug --bogus
+usage_error unknown_short_option_is_usage_error "'-x'" run seed-bug -x
+usage_error extra_scenario_argument_is_usage_error "'baseline'" run seed-bug baseline
+usage_error seed_not_a_number_is_usage_error "'abc'" run seed-bug --seed abc
+usage_error seed_negative_is_usage_error "'-1'" run seed-bug --seed -1
+usage_error seed_trailing_garbage_is_usage_error "'12x'" run seed-bug --seed 12x
+usage_error seed_overflow_is_usage_error "'99999999999999999999999'" run seed-bug --seed 99999999999999999999999
+usage_error seed_empty_is_usage_error "--seed" run seed-bug --seed=
+usage_error runs_zero_is_usage_error "'0'" run seed-bug --runs 0
+usage_error runs_negative_is_usage_error "'-3'" run seed-bug --runs -3
+usage_error runs_not_a_number_is_usage_error "'many'" run seed-bug --runs many
+usage_error runs_too_large_is_usage_error "'4294967296'" run seed-bug --runs 4294967296
+usage_error seed_missing_value_is_usage_error "--seed" run seed-bug --seed
+usage_error runs_missing_value_is_usage_error "--runs" run seed-bug --runs
+usage_error policy_missing_value_is_usage_error "--policy" run seed-bug --policy
+usage_error hung_timeout_zero_is_usage_error "'0'" run seed-bug --hung-timeout 0
+
+# No arguments: the usage, exit 2.
+"$pinmm" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "^usage: pinmm run" "$tmp/err"; then
+	ok no_arguments_prints_usage
+else
+	fail no_arguments_prints_usage "exit $rc"
+fi
+
+"$pinmm" help >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && grep -q "^usage: pinmm run" "$tmp/out"; then
+	ok help_prints_usage
+else
+	fail help_prints_usage "$(cat "$tmp/out")"
+fi
+
+"$pinmm" list >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && grep -q "^seed-bug " "$tmp/out" && grep -q "^baseline " "$tmp/out"; then
+	ok list_names_the_scenarios
+else
+	fail list_names_the_scenarios "$(cat "$tmp/out")"
+fi
+
+"$pinmm" policies >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && grep -q "^vanilla " "$tmp/out" && grep -q "^seed " "$tmp/out"; then
+	ok policies_names_the_policies
+else
+	fail policies_names_the_policies "$(cat "$tmp/out")"
+fi
+
+# check_json FILE RUNS SCENARIO POLICY SEED: one object per line, the
+# fields, consecutive seeds, every counter; prints the verdicts.
+check_json() {
+	python3 - "$@" <<'EOF'
+import json, sys
+path, runs, scenario, policy, seed = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+lines = open(path).read().splitlines()
+assert len(lines) == runs, "%d lines for %d runs" % (len(lines), runs)
+for i, line in enumerate(lines):
+    r = json.loads(line)
+    assert isinstance(r, dict), line
+    for k in ("scenario", "policy", "seed", "verdict", "bytes_lost", "oops", "counters"):
+        assert k in r, "no %s in %s" % (k, line)
+    assert r["scenario"] == scenario and r["policy"] == policy, line
+    assert r["seed"] == seed + i, line
+    assert r["verdict"] in ("pass", "warn", "data-loss", "hang", "oops", "refused"), line
+    c = r["counters"]
+    for k in ("nr_foll_pin_acquired", "mkclean_pinned_skipped", "mkclean_pinned_waits",
+              "unstable_writes", "buffers_dropped", "pgsteal_kswapd", "fsync_waited_unpin"):
+        assert isinstance(c.get(k), int), "counter %s missing" % k
+    if r["verdict"] == "oops":
+        assert r["oops"].startswith("kernel BUG at fs/ext4/inode.c:"), line
+    else:
+        assert r["oops"] is None, line
+    if r["verdict"] == "pass":
+        assert r["bytes_lost"] == 0, line
+    print(r["verdict"])
+EOF
+}
+
+"$pinmm" run seed-bug --policy seed --seed 7 --runs 3 --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if ! check_json "$tmp/out" 3 seed-bug seed 7 >"$tmp/verdicts" 2>"$tmp/py"; then
+	fail json_seed_policy_runs "$(cat "$tmp/py")"
+elif [ "$(sort -u "$tmp/verdicts")" != pass ]; then
+	fail json_seed_policy_runs "verdicts: $(cat "$tmp/verdicts")"
+elif [ "$rc" -ne 0 ]; then
+	fail json_seed_policy_runs "all passed but exit status $rc"
+else
+	ok json_seed_policy_runs_pass_with_exit_0
+fi
+
+"$pinmm" run seed-bug --policy vanilla --seed 1 --runs 5 --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if ! check_json "$tmp/out" 5 seed-bug vanilla 1 >"$tmp/verdicts" 2>"$tmp/py"; then
+	fail json_vanilla_runs "$(cat "$tmp/py")"
+elif ! grep -qx oops "$tmp/verdicts"; then
+	fail json_vanilla_runs "no oops in 5 runs: $(cat "$tmp/verdicts")"
+elif [ "$rc" -eq 0 ]; then
+	fail json_vanilla_runs "a run oopsed but exit status 0"
+else
+	ok json_vanilla_runs_oops_with_nonzero_exit
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
