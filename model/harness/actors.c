@@ -32,6 +32,11 @@ u8 pattern_byte(u64 seed, u64 pos)
 	return dma_pattern_byte(seed ^ 0x5a5a5a5a5a5a5a5aULL, pos);
 }
 
+void pattern_fill(u8 *buf, u64 seed, u64 pos, size_t len)
+{
+	dma_pattern_fill(buf, seed ^ 0x5a5a5a5a5a5a5a5aULL, pos, len);
+}
+
 void machine_error(struct machine *m, const char *fmt, ...)
 {
 	va_list ap;
@@ -73,8 +78,7 @@ static int do_store(struct actor_state *as, const struct scn_step *st)
 			size_t piece = min_t(u64, chunk, sizeof(buf));
 			int err;
 
-			for (size_t i = 0; i < piece; i++)
-				buf[i] = pattern_byte(seed, off + i);
+			pattern_fill(buf, seed, off, piece);
 			err = user_store(as->mm, as->map_addr[map] + off, buf, piece);
 			if (err)
 				return err;

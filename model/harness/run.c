@@ -49,10 +49,7 @@ static void on_oops(void)
 static void file_content(const struct machine *m, int f, unsigned char *buf,
 			 u64 size)
 {
-	u64 seed = m->seed * 31 + (u64)f + 1;
-
-	for (u64 i = 0; i < size; i++)
-		buf[i] = pattern_byte(seed, i);
+	pattern_fill(buf, m->seed * 31 + (u64)f + 1, 0, size);
 }
 
 static int create_files(struct machine *m)

@@ -72,18 +72,47 @@ static void init_node(int nid, unsigned long start_pfn, unsigned long nr)
 	init_zone(pgdat, start_pfn, nr);
 }
 
+/*
+ * The frames' host memory is kept for the next machine of the same size:
+ * a run may be a few hundred microseconds, and mapping (then faulting in)
+ * fresh memory would be most of it.  A new machine's frames hold stale
+ * bytes, as a real machine's free pages do; nothing reads a frame before
+ * writing it.
+ */
+static unsigned char *kept_frames;
+static unsigned long kept_nr;
+
+static unsigned char *frames_get(unsigned long nr_pages)
+{
+	unsigned char *frames;
+
+	if (kept_frames && kept_nr == nr_pages) {
+		frames = kept_frames;
+		kept_frames = NULL;
+		return frames;
+	}
+	frames = mmap(NULL, nr_pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return frames == MAP_FAILED ? NULL : frames;
+}
+
+static void frames_put(unsigned char *frames, unsigned long nr_pages)
+{
+	if (kept_frames)
+		munmap(kept_frames, kept_nr * PAGE_SIZE);
+	kept_frames = frames;
+	kept_nr = nr_pages;
+}
+
 /* Boot: lay out @nr_pages frames over @nr_nodes nodes. */
 int mem_init(unsigned long nr_pages, int nr_nodes)
 {
 	if (!nr_pages || nr_nodes < 1 || nr_nodes > MAX_NUMNODES ||
 	    nr_pages < (unsigned long)nr_nodes * 4)
 		return -EINVAL;
-	page_frames = mmap(NULL, nr_pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (page_frames == MAP_FAILED) {
-		page_frames = NULL;
+	page_frames = frames_get(nr_pages);
+	if (!page_frames)
 		return -ENOMEM;
-	}
 	mem_map = aligned_alloc(64, nr_pages * sizeof(struct page));
 	if (!mem_map) {
 		munmap(page_frames, nr_pages * PAGE_SIZE);
@@ -116,7 +145,7 @@ void mem_exit(void)
 		node_data[nid] = NULL;
 	}
 	if (page_frames)
-		munmap(page_frames, max_pfn * PAGE_SIZE);
+		frames_put(page_frames, max_pfn);
 	free(mem_map);
 	page_frames = NULL;
 	mem_map = NULL;

@@ -96,8 +96,7 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		unsigned int off = (unsigned int)(offset % PAGE_SIZE);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
 
-		for (size_t i = 0; i < n; i++)
-			buf[i] = dma_pattern_byte(seed, offset + i);
+		dma_pattern_fill(buf, seed, offset, n);
 		data_race_begin();
 		memcpy((char *)page_address(page) + off, buf, n);
 		data_race_end();

@@ -31,13 +31,37 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		  u64 seed);
 int dma_dev_release(struct dma_dev *dev, bool dirty);
 
-/* The byte a device writes at @pos of a burst with @seed. */
-static inline u8 dma_pattern_byte(u64 seed, u64 pos)
+/*
+ * The bytes a device writes at @pos of a burst with @seed: each aligned
+ * 8-byte word of the stream is one hash of (seed, word index).
+ */
+static inline u64 dma_pattern_word(u64 seed, u64 word)
 {
-	u64 x = seed * 0x9e3779b97f4a7c15ULL + pos * 0xbf58476d1ce4e5b9ULL;
+	u64 x = seed * 0x9e3779b97f4a7c15ULL + word * 0xbf58476d1ce4e5b9ULL;
 
 	x ^= x >> 29;
-	return (u8)(x ^ (x >> 17));
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 32);
+}
+
+static inline u8 dma_pattern_byte(u64 seed, u64 pos)
+{
+	return (u8)(dma_pattern_word(seed, pos / 8) >> (8 * (pos % 8)));
+}
+
+static inline void dma_pattern_fill(u8 *buf, u64 seed, u64 pos, size_t len)
+{
+	size_t i = 0;
+
+	for (; i < len && (pos + i) % 8; i++)
+		buf[i] = dma_pattern_byte(seed, pos + i);
+	for (; i + 8 <= len; i += 8) {
+		u64 w = dma_pattern_word(seed, (pos + i) / 8);
+
+		__builtin_memcpy(buf + i, &w, 8);	/* little-endian host */
+	}
+	for (; i < len; i++)
+		buf[i] = dma_pattern_byte(seed, pos + i);
 }
 
 #endif /* _LINUX_DMA_DEV_H */

@@ -64,7 +64,10 @@ int lockdep_inversions(void)
 static int class_of(const char *name)
 {
 	for (int i = 0; i < nr_classes; i++)
-		if (class_names[i] == name || !strcmp(class_names[i], name))
+		if (class_names[i] == name)
+			return i;
+	for (int i = 0; i < nr_classes; i++)
+		if (!strcmp(class_names[i], name))
 			return i;
 	if (nr_classes == MAX_LOCK_CLASSES)
 		return -1;

@@ -14,6 +14,7 @@ void __spin_lock_init(spinlock_t *lock, const char *name)
 {
 	pthread_mutex_init(&lock->raw, NULL);
 	lock->name = name;
+	lock->det_owner = NULL;
 }
 
 void spin_lock_destroy(spinlock_t *lock)

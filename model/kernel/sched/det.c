@@ -195,14 +195,40 @@ static void det_fiber_entry(void)
 	/* Returning resumes uc_link, the scheduler. */
 }
 
+/*
+ * Fiber stacks are kept for the next run: exploration boots a machine per
+ * schedule, and mapping fresh stacks each time costs more than the run.
+ */
+#define STACK_POOL 64
+static void *stack_pool[STACK_POOL];
+static int nr_pooled;
+
+static void *stack_get(void)
+{
+	void *stack;
+
+	if (nr_pooled)
+		return stack_pool[--nr_pooled];
+	stack = mmap(NULL, DET_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	BUG_ON(stack == MAP_FAILED);
+	return stack;
+}
+
+static void stack_put(void *stack)
+{
+	if (nr_pooled < STACK_POOL)
+		stack_pool[nr_pooled++] = stack;
+	else
+		munmap(stack, DET_STACK_SIZE);
+}
+
 void det_task_start(struct task_struct *t)
 {
 	struct det_task *d = calloc(1, sizeof(*d));
 
 	BUG_ON(!d || det.nr_tasks == DET_MAX_TASKS);
-	d->stack = mmap(NULL, DET_STACK_SIZE, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	BUG_ON(d->stack == MAP_FAILED);
+	d->stack = stack_get();
 	getcontext(&d->ctx);
 	d->ctx.uc_stack.ss_sp = d->stack;
 	d->ctx.uc_stack.ss_size = DET_STACK_SIZE;
@@ -236,7 +262,7 @@ void det_task_free(struct task_struct *t)
 	if (d->tsan_fiber)
 		__tsan_destroy_fiber(d->tsan_fiber);
 #endif
-	munmap(d->stack, DET_STACK_SIZE);
+	stack_put(d->stack);
 	free(d);
 	t->det = NULL;
 }
