@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The two scenarios through the public API (pinmm_run), free-running:
+ * seed-bug under vanilla oopses in at least 90% of the runs, through
+ * ext4_writepage, and passes otherwise; under seed every run passes with
+ * no byte lost; baseline passes under both policies, with pages really
+ * evicted and read back.  Runs per case: PINMM_TEST_RUNS (default 50).
+ * No timing is asserted, only verdicts and counters.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <pinmm/pinmm.h>
+
+#include "helpers.h"
+
+static int nr_runs(void)
+{
+	const char *s = getenv("PINMM_TEST_RUNS");
+	int n = s ? atoi(s) : 50;
+
+	return n > 0 ? n : 50;
+}
+
+static long counter(const struct pinmm_result *r, const char *name)
+{
+	long v = pinmm_result_counter(r, name);
+
+	if (v < 0)
+		fail_msg("no counter %s", name);
+	return v;
+}
+
+static void seed_bug_vanilla_oopses_in_ext4_writepage(void **state)
+{
+	static const char *const trace[] = {
+		"ext4_writepage", "__writepage", "write_cache_pages", NULL,
+	};
+	int runs = nr_runs(), oopses = 0;
+
+	(void)state;
+	for (int i = 0; i < runs; i++) {
+		struct pinmm_result r;
+
+		assert_int_equal(pinmm_run("seed-bug", "vanilla", (u64)i + 1, NULL, &r), 0);
+		if (r.verdict == PINMM_OOPS) {
+			oopses++;
+			if (strncmp(r.oops, "kernel BUG at fs/ext4/inode.c:",
+				    strlen("kernel BUG at fs/ext4/inode.c:")) ||
+			    !functions_in_order(r.oops_functions, trace))
+				fail_msg("seed %d: oops '%s' through '%s'", i + 1,
+					 r.oops, r.oops_functions);
+			assert_true(counter(&r, "buffers_dropped") > 0);
+		} else if (r.verdict != PINMM_PASS) {
+			fail_msg("seed %d: %s", i + 1, pinmm_verdict_name(r.verdict));
+		}
+		pinmm_result_free(&r);
+	}
+	print_message("seed-bug vanilla: %d oops in %d runs\n", oopses, runs);
+	assert_true(oopses * 10 >= runs * 9);
+}
+
+static void seed_bug_seed_passes_without_loss(void **state)
+{
+	int runs = nr_runs();
+	long skipped = 0;
+
+	(void)state;
+	for (int i = 0; i < runs; i++) {
+		struct pinmm_result r;
+
+		assert_int_equal(pinmm_run("seed-bug", "seed", (u64)i + 1, NULL, &r), 0);
+		if (r.verdict != PINMM_PASS)
+			fail_msg("seed %d: %s %s%s", i + 1,
+				 pinmm_verdict_name(r.verdict), r.oops, r.loss);
+		assert_true(r.bytes_checked);
+		assert_int_equal(r.bytes_lost, 0);
+		assert_int_equal(r.oops[0], '\0');
+		assert_int_equal(counter(&r, "nr_foll_pin_acquired"),
+				 counter(&r, "nr_foll_pin_released"));
+		skipped += counter(&r, "mkclean_pinned_skipped");
+		pinmm_result_free(&r);
+	}
+	assert_true(skipped > 0);
+}
+
+static void baseline_passes(const char *policy)
+{
+	int runs = nr_runs();
+
+	for (int i = 0; i < runs; i++) {
+		struct pinmm_result r;
+
+		assert_int_equal(pinmm_run("baseline", policy, (u64)i + 1, NULL, &r), 0);
+		if (r.verdict != PINMM_PASS)
+			fail_msg("%s seed %d: %s %s%s%s", policy, i + 1,
+				 pinmm_verdict_name(r.verdict), r.oops, r.loss,
+				 r.hang);
+		assert_true(r.bytes_checked);
+		assert_int_equal(r.bytes_lost, 0);
+		/* Real eviction, and the 128-page file read back. */
+		assert_true(counter(&r, "pgsteal_kswapd") +
+			    counter(&r, "pgsteal_direct") > 0);
+		assert_true(counter(&r, "pgmajfault") > 128);
+		assert_int_equal(counter(&r, "nr_foll_pin_acquired"), 0);
+		pinmm_result_free(&r);
+	}
+}
+
+static void baseline_vanilla_passes_with_eviction(void **state)
+{
+	(void)state;
+	baseline_passes("vanilla");
+}
+
+static void baseline_seed_passes_with_eviction(void **state)
+{
+	(void)state;
+	baseline_passes("seed");
+}
+
+static void unknown_names_are_errors_not_runs(void **state)
+{
+	struct pinmm_result r;
+
+	(void)state;
+	assert_int_equal(pinmm_run("no-such", "vanilla", 1, NULL, &r), -1);
+	assert_int_equal(r.verdict, PINMM_ERROR);
+	assert_non_null(strstr(r.error, "no-such"));
+	pinmm_result_free(&r);
+	assert_int_equal(pinmm_run("seed-bug", "no-such", 1, NULL, &r), -1);
+	assert_non_null(strstr(r.error, "no-such"));
+	pinmm_result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seed_bug_vanilla_oopses_in_ext4_writepage),
+		cmocka_unit_test(seed_bug_seed_passes_without_loss),
+		cmocka_unit_test(baseline_vanilla_passes_with_eviction),
+		cmocka_unit_test(baseline_seed_passes_with_eviction),
+		cmocka_unit_test(unknown_names_are_errors_not_runs),
+	};
+
+	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
+}
