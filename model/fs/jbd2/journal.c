@@ -44,11 +44,20 @@ int jbd2_journal_init(journal_t *journal, struct block_device *bdev,
 	journal->j_first = first;
 	journal->j_last = first + nr_blocks;
 	journal->j_head = first;
+	INIT_LIST_HEAD(&journal->j_handles);
 	return 0;
 }
 
 void jbd2_journal_destroy(journal_t *journal)
 {
+	/* Handles of tasks that died holding them (see jbd2.h). */
+	while (!list_empty(&journal->j_handles)) {
+		handle_t *handle = list_first_entry(&journal->j_handles,
+						    handle_t, h_list);
+
+		list_del(&handle->h_list);
+		free(handle);
+	}
 	free(journal->j_running_transaction);
 	free(journal->j_committing_transaction);
 	spin_lock_destroy(&journal->j_state_lock);
@@ -104,6 +113,7 @@ static void start_this_handle(journal_t *journal, handle_t *handle)
 	}
 	t->t_updates++;
 	handle->h_transaction = t;
+	list_add(&handle->h_list, &journal->j_handles);
 	spin_unlock(&journal->j_state_lock);
 	trace_event("jbd2_handle_start", NULL, t->t_tid);
 }
@@ -139,6 +149,7 @@ int jbd2_journal_stop(handle_t *handle)
 	spin_lock(&journal->j_state_lock);
 	tid = t->t_tid;
 	wake = --t->t_updates == 0;
+	list_del(&handle->h_list);
 	spin_unlock(&journal->j_state_lock);
 	/* From here the commit may free @t. */
 	if (wake)

@@ -13,6 +13,7 @@
 #ifndef _LINUX_JBD2_H
 #define _LINUX_JBD2_H
 
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -51,12 +52,19 @@ typedef struct journal_s {
 	struct block_device *j_dev;
 	u64 j_first, j_last, j_head;	/* the journal's blocks */
 	unsigned int j_blocksize;
+	/*
+	 * Open handles, under j_state_lock.  A task that oopses dies with
+	 * its handle open, as in the kernel; the journal frees what is left
+	 * when it is destroyed (host memory, not a kernel behaviour).
+	 */
+	struct list_head j_handles;
 } journal_t;
 
 typedef struct jbd2_journal_handle {
 	transaction_t *h_transaction;
 	journal_t *h_journal;
 	int h_ref;
+	struct list_head h_list;	/* journal->j_handles */
 } handle_t;
 
 int jbd2_journal_init(journal_t *journal, struct block_device *bdev,
