@@ -44,6 +44,8 @@ struct held_lock {
 };
 
 struct mm_struct;
+struct wait_queue_head;
+struct wait_queue_entry;
 struct task_struct {
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -51,6 +53,9 @@ struct task_struct {
 	unsigned int flags;	/* PF_* */
 	struct mm_struct *mm;
 	void *journal_info;	/* the open jbd2 handle */
+	/* The wait queue this task's entry is on, under that queue's lock. */
+	struct wait_queue_head *wait_head;
+	struct wait_queue_entry *wait_entry;
 	struct det_task *det;	/* deterministic mode's fiber */
 
 	/* What the task waits for, and since when (model clock). */

@@ -43,6 +43,7 @@ void __wake_up(struct wait_queue_head *wq_head, int nr_exclusive, void *key);
 void __wake_up_locked(struct wait_queue_head *wq_head, int nr_exclusive,
 		      void *key);
 bool waitqueue_active(struct wait_queue_head *wq_head);
+void exit_wait_queue(struct task_struct *t);
 
 #define wake_up(wq) __wake_up((wq), 1, NULL)
 #define wake_up_all(wq) __wake_up((wq), 0, NULL)

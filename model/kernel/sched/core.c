@@ -34,6 +34,7 @@
 #include <linux/sched.h>
 #include <linux/sched_det.h>
 #include <linux/tracepoint.h>
+#include <linux/wait.h>
 
 _Thread_local struct task_struct *current_task;
 long tsan_barrier_word;
@@ -313,6 +314,12 @@ __noreturn void do_exit(void)
 	struct task_struct *t = current;
 
 	release_held_spinlocks(t);
+	/*
+	 * Dequeue a wait entry the kill left queued.  That takes the queue's
+	 * lock, a scheduling point that must not send us back here.
+	 */
+	__atomic_store_n(&t->killed, 0, __ATOMIC_RELEASE);
+	exit_wait_queue(t);
 	if (t->adopted) {
 		fprintf(stderr, "pinmm: task %s (not a spawned task) died; aborting\n",
 			t->comm);

@@ -32,6 +32,16 @@ void init_wait_entry(struct wait_queue_entry *wq_entry, int flags)
 	INIT_LIST_HEAD(&wq_entry->entry);
 }
 
+/* Where current's entry is queued, for exit_wait_queue(). */
+static void queued_on(struct wait_queue_head *wq_head,
+		      struct wait_queue_entry *wq_entry)
+{
+	if (!current)
+		return;
+	current->wait_head = wq_head;
+	current->wait_entry = wq_entry;
+}
+
 void prepare_to_wait(struct wait_queue_head *wq_head,
 		     struct wait_queue_entry *wq_entry, int state)
 {
@@ -43,6 +53,7 @@ void prepare_to_wait(struct wait_queue_head *wq_head,
 	wq_entry->flags &= ~WQ_FLAG_EXCLUSIVE;
 	if (list_empty(&wq_entry->entry))
 		list_add(&wq_entry->entry, &wq_head->head);
+	queued_on(wq_head, wq_entry);
 	set_current_state(state);
 	spin_unlock(&wq_head->lock);
 }
@@ -54,6 +65,7 @@ void prepare_to_wait_exclusive(struct wait_queue_head *wq_head,
 	wq_entry->flags |= WQ_FLAG_EXCLUSIVE;	/* see prepare_to_wait() */
 	if (list_empty(&wq_entry->entry))
 		list_add_tail(&wq_entry->entry, &wq_head->head);
+	queued_on(wq_head, wq_entry);
 	set_current_state(state);
 	spin_unlock(&wq_head->lock);
 }
@@ -65,8 +77,31 @@ void finish_wait(struct wait_queue_head *wq_head,
 	if (!list_empty(&wq_entry->entry)) {
 		spin_lock(&wq_head->lock);
 		list_del_init(&wq_entry->entry);
+		queued_on(NULL, NULL);
 		spin_unlock(&wq_head->lock);
+	} else {
+		queued_on(NULL, NULL);
 	}
+}
+
+/*
+ * A task killed while it waits (the machine stops after an oops or a
+ * hang) leaves by do_exit() from schedule(), past its finish_wait(): take
+ * its entry, which lives on its stack, off the queue, or the next wake-up
+ * of that queue would call into a dead stack.
+ */
+void exit_wait_queue(struct task_struct *t)
+{
+	struct wait_queue_head *wq_head = t->wait_head;
+
+	if (!wq_head)
+		return;
+	spin_lock(&wq_head->lock);
+	if (!list_empty(&t->wait_entry->entry))
+		list_del_init(&t->wait_entry->entry);
+	spin_unlock(&wq_head->lock);
+	t->wait_head = NULL;
+	t->wait_entry = NULL;
 }
 
 /*
