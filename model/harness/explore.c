@@ -357,10 +357,14 @@ static int alternatives(const struct pinmm_decision *d, int *out)
 {
 	int n = 0, def = d->cur_pid;
 
+	if (def && (d->sleep & (1ULL << def)))
+		def = 0;
 	if (!def)
 		for (int pid = 1; pid < 64 && !def; pid++)
-			if (d->runnable & (1ULL << pid))
+			if ((d->runnable & ~d->sleep) & (1ULL << pid))
 				def = pid;
+	if (!def)
+		def = d->pid;
 	out[n++] = def;
 	for (int pid = 1; pid < 64; pid++)
 		if ((d->runnable & (1ULL << pid)) && pid != def)
@@ -391,11 +395,15 @@ static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 
 			if (before + cost > bound)
 				continue;
+			/* Asleep: an equivalent run was or will be explored. */
+			if (d->sleep & (1ULL << alt[ord]))
+				continue;
 			if (j == 0 && shards > 1 && (unsigned int)ord % shards != shard)
 				continue;
 			memcpy(prefix, r->decisions, (size_t)j * sizeof(*prefix));
 			prefix[j] = *d;
 			prefix[j].pid = alt[ord];
+			prefix[j].explored = d->explored | (1ULL << d->pid);
 			*nr_prefix = j + 1;
 			return true;
 		}

@@ -654,6 +654,8 @@ static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
 			.cur_pid = s->log[i].cur_pid,
 			.preemption = s->log[i].preemption,
 			.runnable = s->log[i].runnable,
+			.sleep = s->log[i].sleep,
+			.explored = s->log[i].explored,
 		};
 	r->nr_decisions = (int)s->nr_log;
 }
@@ -726,7 +728,10 @@ static int run_resolved(const struct scenario *scn, const char *policy,
 			return -1;
 		}
 		for (int i = 0; i < opts->nr_forced; i++)
-			forced[i] = (struct decision){ .pid = opts->forced[i].pid };
+			forced[i] = (struct decision){
+				.pid = opts->forced[i].pid,
+				.explored = opts->forced[i].explored,
+			};
 		strat.forced = forced;
 		strat.nr_forced = (size_t)opts->nr_forced;
 	}

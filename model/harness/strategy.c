@@ -70,7 +70,7 @@ static struct task_struct *pick_free(struct strategy *s, struct task_struct *cur
 
 static void record(struct strategy *s, struct task_struct *cur,
 		   struct task_struct *chosen, struct task_struct **runnable,
-		   int n)
+		   int n, u64 sleep, u64 explored)
 {
 	struct decision *d;
 
@@ -88,12 +88,67 @@ static void record(struct strategy *s, struct task_struct *cur,
 	d->nr_runnable = n;
 	d->preemption = cur && chosen != cur;
 	d->cur_pid = cur ? cur->pid : 0;
+	d->sleep = sleep;
+	d->explored = explored;
 	d->runnable = 0;
 	for (int i = 0; i < n; i++)
 		if (runnable[i]->pid < 64)
 			d->runnable |= 1ULL << runnable[i]->pid;
 	if (d->preemption)
 		s->preemptions++;
+}
+
+static u64 pid_bit(const struct task_struct *t)
+{
+	return t->pid < 64 ? 1ULL << t->pid : 0;
+}
+
+/*
+ * Two steps are independent when they operate on different objects: a
+ * lock, an atomic counter, a flags word.  A task whose next step is not
+ * known (it was woken, or has not run yet) depends on everything.
+ */
+static bool independent(const void *a, const void *b)
+{
+	return a && b && a != b;
+}
+
+/*
+ * DFS's default beyond the forced prefix: go on with the running task, or
+ * the lowest pid, among the tasks that are not asleep.
+ */
+static struct task_struct *pick_awake(struct task_struct *cur,
+				      struct task_struct **runnable, int n,
+				      u64 sleep)
+{
+	if (cur && !(sleep & pid_bit(cur)))
+		return cur;
+	for (int i = 0; i < n; i++)
+		if (!(sleep & pid_bit(runnable[i])))
+			return runnable[i];
+	return cur ? cur : runnable[0];	/* all asleep: a redundant branch */
+}
+
+/*
+ * Sleep sets (Godefroid): after a choice point, a task stays asleep while
+ * what runs is independent of its next step, because running it first
+ * would give an equivalent run that another branch already covers.
+ */
+static u64 next_sleep_set(struct task_struct *chosen,
+			  struct task_struct **runnable, int n, u64 candidates)
+{
+	const void *done = det_pending(chosen);
+	u64 sleep = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct task_struct *u = runnable[i];
+
+		if (u == chosen || !(candidates & pid_bit(u)))
+			continue;
+		if (independent(det_pending(u), done))
+			sleep |= pid_bit(u);
+	}
+	return sleep;
 }
 
 static struct task_struct *strategy_pick(void *state, struct task_struct *cur,
@@ -103,18 +158,28 @@ static struct task_struct *strategy_pick(void *state, struct task_struct *cur,
 	struct strategy *s = state;
 	struct task_struct *chosen = NULL;
 	size_t i = s->nr_log;
+	u64 mask = 0, sleep = 0, explored = 0;
 
+	for (int k = 0; k < n; k++)
+		mask |= pid_bit(runnable[k]);
+	if (s->kind == STRAT_DFS)
+		sleep = s->sleep_now & mask;
 	if (i < s->nr_forced && !s->diverged) {
 		int at = index_of(runnable, n, s->forced[i].pid);
 
-		if (at >= 0)
+		if (at >= 0) {
 			chosen = runnable[at];
-		else
+			explored = s->forced[i].explored & mask;
+		} else {
 			s->diverged = true;
+		}
 	}
 	if (!chosen)
-		chosen = pick_free(s, cur, runnable, n, point);
-	record(s, cur, chosen, runnable, n);
+		chosen = s->kind == STRAT_DFS ? pick_awake(cur, runnable, n, sleep) :
+						pick_free(s, cur, runnable, n, point);
+	record(s, cur, chosen, runnable, n, sleep, explored);
+	if (s->kind == STRAT_DFS)
+		s->sleep_now = next_sleep_set(chosen, runnable, n, sleep | explored);
 	return chosen;
 }
 
@@ -135,6 +200,7 @@ void strategy_reset(struct strategy *s, u64 seed, u64 expected_points)
 	s->nr_log = 0;
 	s->preemptions = 0;
 	s->diverged = false;
+	s->sleep_now = 0;
 	memset(s->prio, 0, sizeof(s->prio));
 	s->nr_change_points = 0;
 	s->next_low = 1;

@@ -23,6 +23,8 @@ struct decision {
 	bool preemption;
 	int cur_pid;		/* the running task, if it could go on; else 0 */
 	u64 runnable;		/* the pids that could run, as a bit mask */
+	u64 sleep;		/* DFS: the sleep set at this choice point */
+	u64 explored;		/* DFS: the alternatives explored before this one */
 };
 
 struct strategy {
@@ -39,6 +41,7 @@ struct strategy {
 	const struct decision *forced;
 	size_t nr_forced;
 	bool diverged;
+	u64 sleep_now;			/* DFS: the current sleep set */
 	/* The run's record. */
 	struct decision *log;
 	size_t nr_log, cap_log;

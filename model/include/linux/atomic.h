@@ -10,7 +10,13 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
-void sched_point(void);
+/*
+ * A scheduling point before an operation on @obj (NULL: unknown).  The
+ * deterministic scheduler's search treats operations on different objects
+ * as independent.
+ */
+void sched_point_on(const void *obj);
+#define sched_point() sched_point_on(NULL)
 
 typedef struct {
 	int counter;
@@ -34,13 +40,13 @@ static inline void atomic_set(atomic_t *v, int i)
 
 static inline int atomic_add_return(int i, atomic_t *v)
 {
-	sched_point();
+	sched_point_on(v);
 	return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST);
 }
 
 static inline int atomic_sub_return(int i, atomic_t *v)
 {
-	sched_point();
+	sched_point_on(v);
 	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST);
 }
 
@@ -56,7 +62,7 @@ static inline int atomic_sub_return(int i, atomic_t *v)
 
 static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 {
-	sched_point();
+	sched_point_on(v);
 	__atomic_compare_exchange_n(&v->counter, &old, new, false,
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	return old;
@@ -67,7 +73,7 @@ static inline bool atomic_add_unless(atomic_t *v, int a, int u)
 {
 	int c = atomic_read(v);
 
-	sched_point();
+	sched_point_on(v);
 	do {
 		if (c == u)
 			return false;

@@ -14,20 +14,20 @@
 
 static inline void set_bit(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	__atomic_or_fetch(addr, BIT(nr), __ATOMIC_SEQ_CST);
 }
 
 static inline void clear_bit(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	__atomic_and_fetch(addr, ~BIT(nr), __ATOMIC_SEQ_CST);
 }
 
 /* Release semantics: the unlock side of a bit lock (PG_locked). */
 static inline void clear_bit_unlock(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	__atomic_and_fetch(addr, ~BIT(nr), __ATOMIC_RELEASE);
 }
 
@@ -38,19 +38,19 @@ static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 
 static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	return __atomic_fetch_or(addr, BIT(nr), __ATOMIC_SEQ_CST) & BIT(nr);
 }
 
 static inline bool test_and_set_bit_lock(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	return __atomic_fetch_or(addr, BIT(nr), __ATOMIC_ACQUIRE) & BIT(nr);
 }
 
 static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 {
-	sched_point();
+	sched_point_on(addr);
 	return __atomic_fetch_and(addr, ~BIT(nr), __ATOMIC_SEQ_CST) & BIT(nr);
 }
 

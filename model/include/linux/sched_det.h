@@ -59,7 +59,9 @@ enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
 /* Hooks of kernel/sched/core.c, kernel/time.c and the spinlock. */
 void det_task_start(struct task_struct *t);
 void det_task_free(struct task_struct *t);
-void det_point(void);
+void det_point(const void *obj);
+/* The object of @t's next operation, if it stopped at a scheduling point. */
+const void *det_pending(struct task_struct *t);
 void det_schedule(u64 deadline);
 void det_yield(void);
 void det_wake(struct task_struct *t);

@@ -45,6 +45,8 @@ struct pinmm_decision {
 	int cur_pid;		/* the running task, if it could go on; else 0 */
 	bool preemption;	/* it preempted a task that could have gone on */
 	uint64_t runnable;	/* the pids that could run, as a bit mask */
+	uint64_t sleep;		/* dfs: the tasks asleep here (sleep sets) */
+	uint64_t explored;	/* dfs: the alternatives explored before */
 };
 
 struct pinmm_options {

@@ -44,7 +44,7 @@ static void det_spin_lock(spinlock_t *lock)
 
 void spin_lock(spinlock_t *lock)
 {
-	sched_point();
+	sched_point_on(lock);
 	if (sched_det())
 		det_spin_lock(lock);
 	else
@@ -54,7 +54,7 @@ void spin_lock(spinlock_t *lock)
 
 int spin_trylock(spinlock_t *lock)
 {
-	sched_point();
+	sched_point_on(lock);
 	if (sched_det()) {
 		if (lock->det_owner)
 			return 0;

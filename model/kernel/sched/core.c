@@ -83,12 +83,12 @@ static void check_killed(void)
 		do_exit();
 }
 
-void sched_point(void)
+void sched_point_on(const void *obj)
 {
 	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))
 		check_killed();
 	if (sched_det()) {
-		det_point();
+		det_point(obj);
 		check_killed();
 	}
 }
@@ -188,7 +188,7 @@ void cond_resched(void)
 {
 	check_killed();
 	if (sched_det())
-		det_point();
+		det_point(NULL);
 	else
 		sched_yield();
 }

@@ -65,6 +65,7 @@ struct det_task {
 	enum det_state state;
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
 	const void *wait_lock;	/* BLOCKED spinning on this lock */
+	const void *pending;	/* READY at a point: the object of its next op */
 	bool yielded;
 	void *fake_stack;	/* ASan */
 	void *tsan_fiber;
@@ -310,7 +311,12 @@ static struct task_struct *choose(struct task_struct *cur,
  * A scheduling point of the running task: the strategy may preempt it.
  * Points in the scheduler's own context (no task) are not points.
  */
-void det_point(void)
+const void *det_pending(struct task_struct *t)
+{
+	return t->det ? t->det->pending : NULL;
+}
+
+void det_point(const void *obj)
 {
 	struct task_struct *cur = current;
 	struct task_struct *runnable[DET_MAX_TASKS];
@@ -319,6 +325,7 @@ void det_point(void)
 
 	if (!cur || !cur->det || det.cur != cur)
 		return;
+	cur->det->pending = obj;
 	if (++det.steps > det.max_steps) {
 		det.livelock = true;
 		cur->det->state = DET_READY;
@@ -326,14 +333,19 @@ void det_point(void)
 		return;
 	}
 	n = collect_runnable(runnable);
-	if (n < 2)
+	if (n < 2) {
+		cur->det->pending = NULL;
 		return;
+	}
 	next = choose(cur, runnable, n);
-	if (next == cur)
+	if (next == cur) {
+		cur->det->pending = NULL;
 		return;
+	}
 	det.next = next;
 	cur->det->state = DET_READY;
 	switch_to_main(cur, false);
+	cur->det->pending = NULL;
 }
 
 /* schedule() and schedule_timeout() of a task whose state is not RUNNING. */
