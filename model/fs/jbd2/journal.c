@@ -113,7 +113,6 @@ static void start_this_handle(journal_t *journal, handle_t *handle)
 	}
 	t->t_updates++;
 	handle->h_transaction = t;
-	list_add(&handle->h_list, &journal->j_handles);
 	spin_unlock(&journal->j_state_lock);
 	trace_event("jbd2_handle_start", NULL, t->t_tid);
 }
@@ -132,6 +131,10 @@ handle_t *jbd2_journal_start(journal_t *journal, int nblocks)
 	BUG_ON(!handle);
 	handle->h_journal = journal;
 	handle->h_ref = 1;
+	/* On the list before any wait: a task killed waiting leaks nothing. */
+	spin_lock(&journal->j_state_lock);
+	list_add(&handle->h_list, &journal->j_handles);
+	spin_unlock(&journal->j_state_lock);
 	start_this_handle(journal, handle);
 	current->journal_info = handle;
 	return handle;
