@@ -5,12 +5,14 @@
 #
 #   make          build the model and ./pinmm
 #   make demo     the main job: seed-bug under vanilla, then under seed
-#   make test     every test: the model (plain, ASan+UBSan, TSan) and the
-#                 kernel rig (builds Linux 6.1 for UML, cached)
+#   make test     every test: the model (plain, ASan+UBSan, TSan), its
+#                 scenario catalog against SCENARIOS.md, the Spin model,
+#                 and the kernel rig (builds Linux 6.1 for UML, cached)
+#   make bench    speed of the model, as ratios to a floor (not a test)
 #
 # Both install the Debian packages they need when they are missing.
 
-.PHONY: all deps demo test test-model test-linux clean
+.PHONY: all deps demo test test-model test-linux test-spin bench clean
 
 all: deps
 	$(MAKE) -C model
@@ -22,12 +24,19 @@ deps:
 demo: all
 	scripts/demo.sh
 
-test: test-model test-linux
+test: test-model test-spin test-linux
 
 test-model: deps
 	$(MAKE) -C model check
+	python3 model/tests/check_catalog.py model/build/pinmm --runs 10
 	$(MAKE) -C model SAN=asan check
 	$(MAKE) -C model SAN=tsan check
+
+test-spin:
+	spin/run.sh
+
+bench: all
+	scripts/bench.sh
 
 test-linux:
 	linux/test.sh
