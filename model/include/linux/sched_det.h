@@ -66,6 +66,7 @@ void det_schedule(u64 deadline);
 void det_yield(void);
 void det_wake(struct task_struct *t);
 void det_run_until_exited(struct task_struct *t);
+__attribute__((noreturn)) void det_task_exit(struct task_struct *t);
 void det_block_on_lock(const void *lock);
 void det_lock_released(const void *lock);
 void det_lock_acquired(const void *lock);

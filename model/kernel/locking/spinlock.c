@@ -32,13 +32,14 @@ static void det_spin_lock(spinlock_t *lock)
 {
 	struct task_struct *t = current;
 
-	while (lock->det_owner) {
-		BUG_ON(!t || lock->det_owner == t);
+	while (__atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED)) {
+		BUG_ON(!t || __atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED) == t);
 		det_block_on_lock(lock);
 		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
 			do_exit();
 	}
-	lock->det_owner = t ? (void *)t : (void *)lock;
+	__atomic_store_n(&lock->det_owner, t ? (void *)t : (void *)lock,
+			 __ATOMIC_RELAXED);
 	det_lock_acquired(lock);
 }
 
@@ -56,7 +57,7 @@ int spin_trylock(spinlock_t *lock)
 {
 	sched_point_on(lock);
 	if (sched_det()) {
-		if (lock->det_owner)
+		if (__atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED))
 			return 0;
 		det_spin_lock(lock);
 	} else if (pthread_mutex_trylock(&lock->raw)) {
@@ -76,7 +77,7 @@ void spin_unlock(spinlock_t *lock)
 void spin_release_dead(spinlock_t *lock)
 {
 	if (sched_det()) {
-		lock->det_owner = NULL;
+		__atomic_store_n(&lock->det_owner, NULL, __ATOMIC_RELAXED);
 		det_lock_released(lock);
 	} else {
 		pthread_mutex_unlock(&lock->raw);

@@ -325,6 +325,12 @@ __noreturn void do_exit(void)
 			t->comm);
 		abort();
 	}
+	if (sched_det()) {
+		clear_wchan();
+		__atomic_store_n(&t->state, TASK_DEAD, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
+		det_task_exit(t);
+	}
 	longjmp(t->exit_jmp, 1);
 }
 
@@ -333,13 +339,16 @@ noinline void *kthread(void *arg)
 {
 	struct task_struct *t = arg;
 
-	current_task = t;
+	/* In deterministic mode the scheduler sets current at each switch. */
+	if (!sched_det())
+		current_task = t;
 	if (setjmp(t->exit_jmp) == 0)
 		t->fn(t->arg);
 	clear_wchan();
 	__atomic_store_n(&t->state, TASK_DEAD, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
-	current_task = NULL;
+	if (!sched_det())
+		current_task = NULL;
 	return NULL;
 }
 

@@ -53,6 +53,20 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
+/*
+ * The scheduler's own bookkeeping (which task runs, their states) moves
+ * between the scheduler context and the fibers at each switch, which to
+ * ThreadSanitizer is no synchronisation at all: its accesses here are
+ * hidden from it, the tasks' own are not.
+ */
+#ifdef PINMM_TSAN
+#define det_ignore_begin() __tsan_ignore_thread_begin()
+#define det_ignore_end() __tsan_ignore_thread_end()
+#else
+#define det_ignore_begin() do { } while (0)
+#define det_ignore_end() do { } while (0)
+#endif
+
 #define DET_STACK_SIZE (256 * 1024)
 /* A busy-waiting task's schedule() costs this much virtual time. */
 #define DET_POLL_QUANTUM 1
@@ -94,12 +108,12 @@ static struct {
 
 bool sched_det(void)
 {
-	return det.on;
+	return __atomic_load_n(&det.on, __ATOMIC_RELAXED);
 }
 
 u64 det_now(void)
 {
-	return det.now;
+	return __atomic_load_n(&det.now, __ATOMIC_RELAXED);
 }
 
 u64 det_steps(void)
@@ -114,6 +128,7 @@ u64 det_choice_points(void)
 
 void det_init(const struct det_strategy *strategy, u64 max_steps)
 {
+	det_ignore_begin();
 	memset(&det, 0, sizeof(det));
 	det.on = true;
 	det.now = 1;	/* see ktime_get_us() */
@@ -122,11 +137,14 @@ void det_init(const struct det_strategy *strategy, u64 max_steps)
 #ifdef PINMM_TSAN
 	det.main_tsan_fiber = __tsan_get_current_fiber();
 #endif
+	det_ignore_end();
 }
 
 void det_exit(void)
 {
+	det_ignore_begin();
 	det.on = false;
+	det_ignore_end();
 }
 
 /* ---- switching ---- */
@@ -177,13 +195,17 @@ void *kthread(void *arg);
 
 static void det_fiber_entry(void)
 {
-	struct task_struct *t = det.cur;
+	struct task_struct *t;
 
+	det_ignore_begin();
+	t = det.cur;
 #ifdef PINMM_ASAN
 	__sanitizer_finish_switch_fiber(NULL, &det.main_stack_bottom,
 					&det.main_stack_size);
 #endif
+	det_ignore_end();
 	kthread(t);
+	det_ignore_begin();
 	t->det->state = DET_EXITED;
 	current_task = NULL;
 #ifdef PINMM_ASAN
@@ -191,9 +213,47 @@ static void det_fiber_entry(void)
 				       det.main_stack_size);
 #endif
 #ifdef PINMM_TSAN
-	__tsan_switch_to_fiber(det.main_tsan_fiber, __tsan_switch_to_fiber_no_sync);
+	void *main_fiber = det.main_tsan_fiber;
+#endif
+	det_ignore_end();	/* a fiber must not end inside an ignore */
+#ifdef PINMM_TSAN
+	/* Its end happens before whoever joins it (task_join()). */
+	__tsan_release(t);
+	__tsan_switch_to_fiber(main_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
 	/* Returning resumes uc_link, the scheduler. */
+}
+
+/*
+ * do_exit() of a fiber: no longjmp back to kthread() (sanitizers follow a
+ * longjmp across fiber stacks badly); the fiber is left where it is and
+ * never resumed, and its stack goes back to the pool when the task is
+ * freed.
+ */
+static __noreturn void __det_task_exit(struct task_struct *t)
+{
+	void *main_fiber = det.main_tsan_fiber;
+
+	t->det->state = DET_EXITED;
+	current_task = NULL;
+	(void)main_fiber;
+#ifdef PINMM_ASAN
+	__sanitizer_start_switch_fiber(NULL, det.main_stack_bottom,
+				       det.main_stack_size);
+#endif
+	det_ignore_end();
+#ifdef PINMM_TSAN
+	__tsan_release(t);
+	__tsan_switch_to_fiber(main_fiber, __tsan_switch_to_fiber_no_sync);
+#endif
+	setcontext(&det.main_ctx);
+	abort();	/* setcontext() does not return */
+}
+
+__noreturn void det_task_exit(struct task_struct *t)
+{
+	det_ignore_begin();
+	__det_task_exit(t);
 }
 
 /*
@@ -224,7 +284,7 @@ static void stack_put(void *stack)
 		munmap(stack, DET_STACK_SIZE);
 }
 
-void det_task_start(struct task_struct *t)
+static void __det_task_start(struct task_struct *t)
 {
 	struct det_task *d = calloc(1, sizeof(*d));
 
@@ -245,7 +305,7 @@ void det_task_start(struct task_struct *t)
 		det.strategy->task_created(det.strategy->state, t);
 }
 
-void det_task_free(struct task_struct *t)
+static void __det_task_free(struct task_struct *t)
 {
 	struct det_task *d = t->det;
 
@@ -316,7 +376,7 @@ const void *det_pending(struct task_struct *t)
 	return t->det ? t->det->pending : NULL;
 }
 
-void det_point(const void *obj)
+static void __det_point(const void *obj)
 {
 	struct task_struct *cur = current;
 	struct task_struct *runnable[DET_MAX_TASKS];
@@ -349,13 +409,15 @@ void det_point(const void *obj)
 }
 
 /* schedule() and schedule_timeout() of a task whose state is not RUNNING. */
-void det_schedule(u64 deadline)
+static void __det_yield(void);
+
+static void __det_schedule(u64 deadline)
 {
 	struct task_struct *cur = current;
 	struct det_task *d = cur->det;
 
 	if (task_state(cur) == TASK_RUNNING) {
-		det_yield();
+		__det_yield();
 		return;
 	}
 	d->deadline = deadline;
@@ -368,7 +430,7 @@ void det_schedule(u64 deadline)
 }
 
 /* schedule() in TASK_RUNNING: let the others run first. */
-void det_yield(void)
+static void __det_yield(void)
 {
 	struct task_struct *cur = current;
 
@@ -377,7 +439,7 @@ void det_yield(void)
 	switch_to_main(cur, false);
 }
 
-void det_wake(struct task_struct *t)
+static void __det_wake(struct task_struct *t)
 {
 	struct det_task *d = t->det;
 
@@ -390,7 +452,7 @@ void det_wake(struct task_struct *t)
 		d->state = DET_READY;
 }
 
-void det_block_on_lock(const void *lock)
+static void __det_block_on_lock(const void *lock)
 {
 	struct task_struct *cur = current;
 	struct det_task *d = cur->det;
@@ -410,7 +472,7 @@ void det_lock_acquired(const void *lock)
 #endif
 }
 
-void det_lock_released(const void *lock)
+static void __det_lock_released(const void *lock)
 {
 #ifdef PINMM_TSAN
 	__tsan_release((void *)lock);
@@ -484,8 +546,36 @@ static struct task_struct *find_hung(u64 hung_timeout)
 	return NULL;
 }
 
+static enum det_end __det_run(bool (*done)(void *), void *arg,
+			      u64 hung_timeout, struct task_struct **hung);
+
+/*
+ * The condition is the caller's code: checked with ThreadSanitizer
+ * watching, like the tasks' own code.
+ */
+static bool check_done(bool (*done)(void *), void *arg)
+{
+	bool ret;
+
+	det_ignore_end();
+	ret = done(arg);
+	det_ignore_begin();
+	return ret;
+}
+
 enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
 		     struct task_struct **hung)
+{
+	enum det_end end;
+
+	det_ignore_begin();
+	end = __det_run(done, arg, hung_timeout, hung);
+	det_ignore_end();
+	return end;
+}
+
+static enum det_end __det_run(bool (*done)(void *), void *arg,
+			      u64 hung_timeout, struct task_struct **hung)
 {
 	struct task_struct *runnable[DET_MAX_TASKS];
 	struct task_struct *yielder = NULL;
@@ -495,7 +585,7 @@ enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
 		struct task_struct *t;
 		int n;
 
-		if (done(arg))
+		if (check_done(done, arg))
 			return DET_DONE;
 		if (det.livelock)
 			return DET_LIVELOCK;
@@ -552,15 +642,15 @@ static bool task_exited(void *arg)
 	return !t->det || t->det->state == DET_EXITED;
 }
 
-void det_run_until_exited(struct task_struct *t)
+static void __det_run_until_exited(struct task_struct *t)
 {
 	struct task_struct *hung;
-	enum det_end end = det_run(task_exited, t, 0, &hung);
+	enum det_end end = __det_run(task_exited, t, 0, &hung);
 
 	if (end != DET_DONE) {
 		/* Nothing else can run: make the task leave. */
 		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
-		det_run(task_exited, t, 0, &hung);
+		__det_run(task_exited, t, 0, &hung);
 	}
 }
 
@@ -568,7 +658,7 @@ void det_run_until_exited(struct task_struct *t)
  * Is every task stuck: blocked with no timer, busy-waiting, or a kernel
  * thread idling on its timer?  Then a hung task's wait cannot end.
  */
-bool det_all_stuck(void)
+static bool __det_all_stuck(void)
 {
 	for (int i = 0; i < det.nr_tasks; i++) {
 		struct task_struct *t = det.tasks[i];
@@ -588,7 +678,8 @@ bool det_all_stuck(void)
 }
 
 /* What the scheduler knows of @t, for the hang report. */
-const char *det_task_state(struct task_struct *t, char *buf, size_t len)
+static const char *__det_task_state(struct task_struct *t, char *buf,
+				    size_t len)
 {
 	struct det_task *d = t->det;
 	static const char *const names[] = {
@@ -607,4 +698,90 @@ const char *det_task_state(struct task_struct *t, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", names[d->state]);
 	return buf;
+}
+
+void det_task_start(struct task_struct *t)
+{
+	det_ignore_begin();
+	__det_task_start(t);
+	det_ignore_end();
+}
+
+void det_task_free(struct task_struct *t)
+{
+	det_ignore_begin();
+	__det_task_free(t);
+	det_ignore_end();
+}
+
+void det_point(const void *obj)
+{
+	det_ignore_begin();
+	__det_point(obj);
+	det_ignore_end();
+}
+
+void det_schedule(u64 deadline)
+{
+	det_ignore_begin();
+	__det_schedule(deadline);
+	det_ignore_end();
+}
+
+void det_yield(void)
+{
+	det_ignore_begin();
+	__det_yield();
+	det_ignore_end();
+}
+
+void det_wake(struct task_struct *t)
+{
+	det_ignore_begin();
+	__det_wake(t);
+	det_ignore_end();
+}
+
+void det_block_on_lock(const void *lock)
+{
+	det_ignore_begin();
+	__det_block_on_lock(lock);
+	det_ignore_end();
+}
+
+void det_lock_released(const void *lock)
+{
+	det_ignore_begin();
+	__det_lock_released(lock);
+	det_ignore_end();
+}
+
+void det_run_until_exited(struct task_struct *t)
+{
+	det_ignore_begin();
+	__det_run_until_exited(t);
+	det_ignore_end();
+#ifdef PINMM_TSAN
+	__tsan_acquire(t);
+#endif
+}
+
+bool det_all_stuck(void)
+{
+	bool stuck;
+
+	det_ignore_begin();
+	stuck = __det_all_stuck();
+	det_ignore_end();
+	return stuck;
+}
+
+const char *det_task_state(struct task_struct *t, char *buf, size_t len)
+{
+	const char *ret;
+
+	det_ignore_begin();
+	ret = __det_task_state(t, buf, len);
+	det_ignore_end();
+	return ret;
 }
