@@ -51,15 +51,17 @@ void blkdev_close(struct block_device *bdev)
 	bdev->bd_fd = -1;
 }
 
-int blkdev_write(struct block_device *bdev, const void *buf, size_t len,
-		 u64 offset)
+/* One pread() or pwrite() of the whole range, resumed after short counts. */
+static int blkdev_rw(struct block_device *bdev, void *buf, size_t len,
+		     u64 offset, bool write)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	if (offset + len > bdev->bd_size)
 		return -EIO;
 	while (len) {
-		ssize_t n = pwrite(bdev->bd_fd, p, len, (off_t)offset);
+		ssize_t n = write ? pwrite(bdev->bd_fd, p, len, (off_t)offset) :
+				    pread(bdev->bd_fd, p, len, (off_t)offset);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -75,25 +77,13 @@ int blkdev_write(struct block_device *bdev, const void *buf, size_t len,
 	return 0;
 }
 
+int blkdev_write(struct block_device *bdev, const void *buf, size_t len,
+		 u64 offset)
+{
+	return blkdev_rw(bdev, (void *)buf, len, offset, true);
+}
+
 int blkdev_read(struct block_device *bdev, void *buf, size_t len, u64 offset)
 {
-	char *p = buf;
-
-	if (offset + len > bdev->bd_size)
-		return -EIO;
-	while (len) {
-		ssize_t n = pread(bdev->bd_fd, p, len, (off_t)offset);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			pr_err("blk_update_request: I/O error, dev pinmm0, sector %llu\n",
-			       (unsigned long long)(offset >> 9));
-			return -EIO;
-		}
-		p += n;
-		len -= (size_t)n;
-		offset += (u64)n;
-	}
-	return 0;
+	return blkdev_rw(bdev, buf, len, offset, false);
 }
