@@ -148,7 +148,7 @@ static int cmd_run(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:s:n:jt:v", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:s:n:jt:vS:g:G:T:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			policy = optarg;
@@ -314,7 +314,7 @@ static int cmd_explore(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "p:s:g:n:f:h:ko:t:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:s:g:n:f:h:ko:t:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			policy = optarg;
@@ -422,7 +422,7 @@ static int cmd_replay(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "mo:jT:v", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":mo:jT:v", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm':
 			minimize = true;
