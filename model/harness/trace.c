@@ -52,7 +52,7 @@ void chrome_trace_start(void)
 	nr_recs = 0;
 	nr_tasks = 0;
 	trace_truncated = false;
-	trace_on = true;
+	__atomic_store_n(&trace_on, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&trace_lock);
 }
 
@@ -154,7 +154,7 @@ int chrome_trace_finish(const char *path, const char *scenario,
 	int ret = 0;
 
 	pthread_mutex_lock(&trace_lock);
-	trace_on = false;
+	__atomic_store_n(&trace_on, false, __ATOMIC_RELEASE);
 	{
 		json_object *pname = json_object_new_object();
 		json_object *pargs = json_object_new_object();

@@ -350,23 +350,8 @@ static void test_trace_is_chrome_trace_event_json(void **state)
 	pinmm_result_free(&r);
 }
 
-/*
- * ThreadSanitizer's fiber support does not survive the scheduler's fiber
- * exits yet (it reports signal-unsafe calls and then crashes inside its
- * own stack depot), so under TSan only the tests without deterministic
- * runs are run; the free-running scenario tests are TSan's.
- */
-#if defined(__SANITIZE_THREAD__)
-#define DET_UNDER_TSAN 0
-#else
-#define DET_UNDER_TSAN 1
-#endif
-
 int main(void)
 {
-	const struct CMUnitTest tsan_tests[] = {
-		cmocka_unit_test(test_bad_schedule_files_are_rejected_with_their_line),
-	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_det_run_is_the_same_byte_for_byte),
 		cmocka_unit_test(test_pct2_finds_the_2018_oops_and_it_replays),
@@ -379,7 +364,5 @@ int main(void)
 		cmocka_unit_test(test_trace_is_chrome_trace_event_json),
 	};
 
-	if (!DET_UNDER_TSAN)
-		return cmocka_run_group_tests(tsan_tests, make_tmpdir, remove_tmpdir);
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -29,8 +29,8 @@ static bool mutex_try_acquire(struct mutex *lock)
 	bool got = false;
 
 	spin_lock(&lock->wait.lock);
-	if (!lock->owner) {
-		lock->owner = current;
+	if (!READ_ONCE(lock->owner)) {
+		WRITE_ONCE(lock->owner, current);
 		got = true;
 	}
 	spin_unlock(&lock->wait.lock);
@@ -40,7 +40,7 @@ static bool mutex_try_acquire(struct mutex *lock)
 void mutex_lock(struct mutex *lock)
 {
 	might_sleep();
-	if (lock->owner == current && current)
+	if (current && READ_ONCE(lock->owner) == current)
 		WARN(1, "recursive mutex_lock(%s) by %s", lock->name,
 		     current->comm);
 	wait_event_named(lock->wait, mutex_try_acquire(lock), lock->name);
@@ -58,9 +58,9 @@ int mutex_trylock(struct mutex *lock)
 void mutex_unlock(struct mutex *lock)
 {
 	spin_lock(&lock->wait.lock);
-	WARN(lock->owner != current, "mutex_unlock(%s) by a non-owner",
+	WARN(READ_ONCE(lock->owner) != current, "mutex_unlock(%s) by a non-owner",
 	     lock->name);
-	lock->owner = NULL;
+	WRITE_ONCE(lock->owner, NULL);
 	spin_unlock(&lock->wait.lock);
 	lock_released(lock);
 	wake_up(&lock->wait);

@@ -205,6 +205,8 @@ static void det_fiber_entry(void)
 #endif
 	det_ignore_end();
 	kthread(t);
+	/* A fiber never returns (uc_link): it ends as do_exit() ends one. */
+	det_task_exit(t);
 	det_ignore_begin();
 	t->det->state = DET_EXITED;
 	current_task = NULL;
@@ -246,8 +248,9 @@ static __noreturn void __det_task_exit(struct task_struct *t)
 	__tsan_release(t);
 	__tsan_switch_to_fiber(main_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
-	setcontext(&det.main_ctx);
-	abort();	/* setcontext() does not return */
+	/* Never resumed: the fiber ends here without returning. */
+	swapcontext(&t->det->ctx, &det.main_ctx);
+	abort();
 }
 
 __noreturn void det_task_exit(struct task_struct *t)
