@@ -6,13 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pinmm=./model/build/pinmm
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 rate() {	# the "(N/s)" of an explore summary
 	sed -n 's/.*(\([0-9]*\)\/s).*/\1/p' | head -1
 }
 
-det() {	# scenario policy strategy schedules
-	$pinmm explore "$1" --policy "$2" --strategy "$3" --schedules "$4" | rate
+det() {	# scenario policy strategy schedules (failures do not stop it)
+	{ $pinmm explore "$1" --policy "$2" --strategy "$3" --schedules "$4" \
+		--keep-going --out "$tmp/s" || true; } | rate
 }
 
 free_rate() {	# scenario policy runs
