@@ -122,6 +122,27 @@ static int cmd_policies(void)
 	return 0;
 }
 
+/*
+ * A scenario (a built-in name, or a file that must be valid) and a policy
+ * that run and explore can use; reports why not and returns non-zero.
+ */
+static int check_target(const char *scenario, const char *policy)
+{
+	if (pinmm_scenario_is_file(scenario)) {
+		static char err[16384];
+
+		if (pinmm_scenario_check(scenario, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	} else if (!known(pinmm_scenario_names(), scenario)) {
+		return usage_error("unknown scenario '%s' ('pinmm list' shows them)", scenario);
+	}
+	if (!known(pinmm_policy_names(), policy))
+		return usage_error("unknown policy '%s' ('pinmm policies' shows them)", policy);
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -201,18 +222,8 @@ static int cmd_run(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("run: unexpected argument '%s'", argv[optind + 1]);
 	scenario = argv[optind];
-	if (pinmm_scenario_is_file(scenario)) {
-		static char err[16384];
-
-		if (pinmm_scenario_check(scenario, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			return 2;
-		}
-	} else if (!known(pinmm_scenario_names(), scenario)) {
-		return usage_error("unknown scenario '%s' ('pinmm list' shows them)", scenario);
-	}
-	if (!known(pinmm_policy_names(), policy))
-		return usage_error("unknown policy '%s' ('pinmm policies' shows them)", policy);
+	if (check_target(scenario, policy))
+		return 2;
 	opts.hung_task_timeout_us = hung;
 	opts.echo_log = false;
 
@@ -362,10 +373,8 @@ static int cmd_explore(int argc, char **argv)
 	if (optind + 1 < argc)
 		return usage_error("explore: unexpected argument '%s'", argv[optind + 1]);
 	scenario = argv[optind];
-	if (!pinmm_scenario_is_file(scenario) && !known(pinmm_scenario_names(), scenario))
-		return usage_error("unknown scenario '%s' ('pinmm list' shows them)", scenario);
-	if (!known(pinmm_policy_names(), policy))
-		return usage_error("unknown policy '%s' ('pinmm policies' shows them)", policy);
+	if (check_target(scenario, policy))
+		return 2;
 	o.progress = explore_progress;
 	o.arg = &o;
 	if (pinmm_explore(scenario, policy, seed, &o, &st)) {

@@ -27,11 +27,6 @@
 #include "machine.h"
 #include "oracle.h"
 
-u8 pattern_byte(u64 seed, u64 pos)
-{
-	return dma_pattern_byte(seed ^ 0x5a5a5a5a5a5a5a5aULL, pos);
-}
-
 void pattern_fill(u8 *buf, u64 seed, u64 pos, size_t len)
 {
 	dma_pattern_fill(buf, seed ^ 0x5a5a5a5a5a5a5a5aULL, pos, len);

@@ -63,7 +63,6 @@ void machine_stop_kthreads(struct machine *m);
 void machine_teardown(struct machine *m, bool killed);
 void machine_error(struct machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-u8 pattern_byte(u64 seed, u64 pos);
 void pattern_fill(u8 *buf, u64 seed, u64 pos, size_t len);
 
 #endif /* _HARNESS_MACHINE_H */

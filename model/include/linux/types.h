@@ -13,7 +13,6 @@ typedef uint64_t u64;
 typedef int64_t s64;
 typedef unsigned long pgoff_t;
 typedef uint64_t sector_t;
-typedef int64_t loff_t_k;
 typedef unsigned int gfp_t;
 
 struct list_head {

@@ -36,8 +36,6 @@ struct writeback_control {
 	unsigned for_sync : 1;
 };
 
-#define LLONG_MAX_LOFF ((loff_t)0x7fffffffffffffffLL)
-
 /*
  * The one writeback context of the model's one bdi: its dirty inodes and
  * the flusher task that writes them.
