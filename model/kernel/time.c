@@ -30,8 +30,10 @@ void clock_reset(void)
  */
 u64 ktime_get_us(void)
 {
-	if (sched_det())
+	if (sched_det()) {
+		sched_point_read(det_clock());
 		return det_now();
+	}
 	return 1 + (host_ns() - __atomic_load_n(&boot_ns, __ATOMIC_ACQUIRE)) / 1000;
 }
 

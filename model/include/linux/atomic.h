@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * atomic_t and friends.  Every read-modify-write is a scheduling point
- * (sched_point()), so that a deterministic scheduler can interleave tasks
- * between any two of them; plain reads are not.
+ * (sched_point()), and so is every read (sched_point_read()), so that a
+ * deterministic scheduler can interleave tasks between any two of them.
  */
 #ifndef _LINUX_ATOMIC_H
 #define _LINUX_ATOMIC_H
@@ -30,6 +30,7 @@ typedef struct {
 
 static inline int atomic_read(const atomic_t *v)
 {
+	sched_point_read(v);
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 
@@ -71,9 +72,10 @@ static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 /* Add @a unless the counter is @u; true if it added. */
 static inline bool atomic_add_unless(atomic_t *v, int a, int u)
 {
-	int c = atomic_read(v);
+	int c;
 
 	sched_point_on(v);
+	c = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 	do {
 		if (c == u)
 			return false;
@@ -85,6 +87,7 @@ static inline bool atomic_add_unless(atomic_t *v, int a, int u)
 
 static inline long atomic_long_read(const atomic_long_t *v)
 {
+	sched_point_read(v);
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 

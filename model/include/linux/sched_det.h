@@ -60,8 +60,22 @@ enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
 void det_task_start(struct task_struct *t);
 void det_task_free(struct task_struct *t);
 void det_point(const void *obj);
-/* The object of @t's next operation, if it stopped at a scheduling point. */
+/*
+ * What @t does first when it runs again: the object of its next
+ * operation, with DET_READ set in the low bit when that operation only
+ * loads it; NULL when it resumes from schedule(), or has not started,
+ * and runs its own code up to its next scheduling point.
+ */
+#define DET_READ 1UL
 const void *det_pending(struct task_struct *t);
+/*
+ * Has @t done nothing visible since it started or woke up?  Switching
+ * away from it at its first point is no preemption: it is the choice of
+ * who runs after a block, made where it matters.
+ */
+bool det_fresh(struct task_struct *t);
+/* The virtual clock, as an object: yields move it, ktime_get_us() reads it. */
+const void *det_clock(void);
 void det_schedule(u64 deadline);
 void det_yield(void);
 void det_wake(struct task_struct *t);

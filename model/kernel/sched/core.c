@@ -83,6 +83,18 @@ static void check_killed(void)
 		do_exit();
 }
 
+void sched_point_read(const volatile void *obj)
+{
+	if (sched_det())
+		det_point((const void *)((uintptr_t)obj | DET_READ));
+}
+
+void sched_point_write(const volatile void *obj)
+{
+	if (sched_det())
+		det_point((const void *)obj);
+}
+
 void sched_point_on(const void *obj)
 {
 	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))

@@ -80,6 +80,7 @@ struct det_task {
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
 	const void *wait_lock;	/* BLOCKED spinning on this lock */
 	const void *pending;	/* READY at a point: the object of its next op */
+	bool fresh;		/* no visible op since it started or woke */
 	bool yielded;
 	void *fake_stack;	/* ASan */
 	void *tsan_fiber;
@@ -302,6 +303,7 @@ static void __det_task_start(struct task_struct *t)
 	d->tsan_fiber = __tsan_create_fiber(0);
 #endif
 	d->state = DET_NEW;
+	d->fresh = true;
 	t->det = d;
 	det.tasks[det.nr_tasks++] = t;
 	if (det.strategy && det.strategy->task_created)
@@ -379,6 +381,16 @@ const void *det_pending(struct task_struct *t)
 	return t->det ? t->det->pending : NULL;
 }
 
+bool det_fresh(struct task_struct *t)
+{
+	return t->det && t->det->fresh;
+}
+
+const void *det_clock(void)
+{
+	return &det.now;
+}
+
 static void __det_point(const void *obj)
 {
 	struct task_struct *cur = current;
@@ -398,9 +410,11 @@ static void __det_point(const void *obj)
 	n = collect_runnable(runnable);
 	if (n < 2) {
 		cur->det->pending = NULL;
+		cur->det->fresh = false;
 		return;
 	}
 	next = choose(cur, runnable, n);
+	cur->det->fresh = false;
 	if (next == cur) {
 		cur->det->pending = NULL;
 		return;
@@ -427,6 +441,7 @@ static void __det_schedule(u64 deadline)
 	d->state = DET_BLOCKED;
 	switch_to_main(cur, false);
 	d->deadline = 0;
+	d->fresh = true;
 #ifdef PINMM_TSAN
 	__tsan_acquire(cur);
 #endif
@@ -439,7 +454,9 @@ static void __det_yield(void)
 
 	cur->det->state = DET_READY;
 	cur->det->yielded = true;
+	cur->det->pending = &det.now;	/* running it again moves the clock */
 	switch_to_main(cur, false);
+	cur->det->pending = NULL;
 }
 
 static void __det_wake(struct task_struct *t)
@@ -462,8 +479,10 @@ static void __det_block_on_lock(const void *lock)
 
 	d->wait_lock = lock;
 	d->state = DET_BLOCKED;
+	d->pending = lock;	/* when it runs again, it retries the lock */
 	switch_to_main(cur, false);
 	d->wait_lock = NULL;
+	d->pending = NULL;
 }
 
 void det_lock_acquired(const void *lock)
