@@ -5,7 +5,7 @@
  *   pinmm run NAME|FILE [--policy P] [--seed N] [--runs N] [--json] [-v]
  *             [--sched free|det] [--strategy S] [--trace FILE]
  *   pinmm explore NAME|FILE [--policy P] --strategy S [--schedules N]
- *             [--shard I/N] [--keep-going] [--out PREFIX]
+ *             [--shard I/N] [--keep-going] [--out PREFIX] [--no-reduction]
  *   pinmm replay FILE [--minimize] [--out FILE] [--json] [--trace FILE]
  *   pinmm list
  *   pinmm show NAME
@@ -33,6 +33,7 @@ static const char usage[] =
 	"       pinmm explore SCENARIO [--policy P] [--seed N] --strategy random|pct:D|dfs:B\n"
 	"                          [--schedules N] [--first N] [--shard I/N]\n"
 	"                          [--keep-going] [--out PREFIX] [--hung-timeout US]\n"
+	"                          [--no-reduction]\n"
 	"       pinmm replay SCHEDULE [--minimize] [--out FILE] [--json] [--trace FILE] [-v]\n"
 	"       pinmm list             the built-in scenarios\n"
 	"       pinmm show NAME        a built-in scenario's file\n"
@@ -314,6 +315,7 @@ static int cmd_explore(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "hung-timeout", required_argument, NULL, 't' },
+		{ "no-reduction", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pinmm_explore_options o = { .strategy = "pct:2", .schedules = 1000 };
@@ -325,7 +327,7 @@ static int cmd_explore(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":p:s:g:n:f:h:ko:t:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":p:s:g:n:f:h:ko:t:R", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			policy = optarg;
@@ -353,6 +355,9 @@ static int cmd_explore(int argc, char **argv)
 			break;
 		case 'k':
 			o.keep_going = true;
+			break;
+		case 'R':
+			o.no_reduction = true;
 			break;
 		case 'o':
 			o.schedule_prefix = optarg;
@@ -398,6 +403,9 @@ static int cmd_explore(int argc, char **argv)
 			printf(" %s %llu", pinmm_verdict_name(i),
 			       (unsigned long long)st.verdicts[i]);
 	printf("\n");
+	printf("end states: %llu distinct (digest %016llx)\n",
+	       (unsigned long long)st.end_states,
+	       (unsigned long long)st.end_state_sum);
 	if (!strncmp(o.strategy, "dfs:", 4))
 		printf("search %s\n", st.exhausted ? "complete: every schedule within the bound was run" :
 						     "stopped before the end of the tree");

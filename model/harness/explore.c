@@ -285,8 +285,66 @@ int pinmm_minimize(const struct pinmm_schedule *in, struct pinmm_schedule *out,
 
 /* ---- exploration ---- */
 
-static void account(struct pinmm_explore_status *st, const struct pinmm_result *r)
+/*
+ * The distinct end states (pinmm_result.end_state) seen so far: an open
+ * addressing set of digests, 0 marking a free slot.
+ */
+struct end_states {
+	uint64_t *slot;
+	size_t cap, nr;
+};
+
+static void end_states_free(struct end_states *set)
 {
+	free(set->slot);
+	memset(set, 0, sizeof(*set));
+}
+
+static bool end_states_grow(struct end_states *set)
+{
+	size_t cap = set->cap ? 2 * set->cap : 1024;
+	uint64_t *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return false;
+	for (size_t i = 0; i < set->cap; i++) {
+		size_t j = set->slot[i] & (cap - 1);
+
+		if (!set->slot[i])
+			continue;
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = set->slot[i];
+	}
+	free(set->slot);
+	set->slot = slot;
+	set->cap = cap;
+	return true;
+}
+
+/* True when @h had not been seen. */
+static bool end_states_add(struct end_states *set, uint64_t h)
+{
+	size_t j;
+
+	h = h ? h : 1;
+	if (2 * (set->nr + 1) > set->cap && !end_states_grow(set))
+		return false;
+	for (j = h & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
+		if (set->slot[j] == h)
+			return false;
+	set->slot[j] = h;
+	set->nr++;
+	return true;
+}
+
+static void account(struct pinmm_explore_status *st, struct end_states *set,
+		    const struct pinmm_result *r)
+{
+	if (end_states_add(set, r->end_state)) {
+		st->end_states++;
+		st->end_state_sum += r->end_state ? r->end_state : 1;
+	}
 	st->explored++;
 	st->verdicts[r->verdict]++;
 	if (r->choice_points > st->max_choice_points)
@@ -373,27 +431,42 @@ static int alternatives(const struct pinmm_decision *d, int *out)
 }
 
 /*
+ * Does running @pid at @d preempt the running task?  Not when that task
+ * had just woken or started and done nothing visible yet (see
+ * det_fresh()), unless @plain: the textbook count, where every switch away
+ * from a task that could go on is one.
+ */
+static bool dfs_preempts(const struct pinmm_decision *d, int pid, bool plain)
+{
+	return d->cur_pid && pid != d->cur_pid && (plain || !d->resumed);
+}
+
+/*
  * The next prefix of a depth-first search bounded to @bound preemptions,
  * from the decisions of the run just done; false when the tree is done.
- * At depth 0 only this shard's alternatives are taken.
+ * At depth 0 only this shard's alternatives are taken.  Without @plain,
+ * a task asleep at a decision (sleep sets) is not tried there.
  */
 static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
-		     unsigned int shard, unsigned int shards,
+		     bool plain, unsigned int shard, unsigned int shards,
 		     struct pinmm_decision *prefix, int *nr_prefix)
 {
-	for (int j = r->nr_decisions - 1; j >= 0; j--) {
+	unsigned int *before = calloc((size_t)r->nr_decisions + 1, sizeof(*before));
+	bool found = false;
+
+	if (!before)
+		return false;
+	for (int i = 0; i < r->nr_decisions; i++)
+		before[i + 1] = before[i] +
+				dfs_preempts(&r->decisions[i], r->decisions[i].pid, plain);
+	for (int j = r->nr_decisions - 1; j >= 0 && !found; j--) {
 		const struct pinmm_decision *d = &r->decisions[j];
 		int alt[64], n = alternatives(d, alt), ord = 0;
-		unsigned int before = 0;
 
-		for (int i = 0; i < j; i++)
-			before += r->decisions[i].preemption;
 		while (ord < n && alt[ord] != d->pid)
 			ord++;
 		for (ord++; ord < n; ord++) {
-			unsigned int cost = d->cur_pid && alt[ord] != d->cur_pid;
-
-			if (before + cost > bound)
+			if (before[j] + dfs_preempts(d, alt[ord], plain) > bound)
 				continue;
 			/* Asleep: an equivalent run was or will be explored. */
 			if (d->sleep & (1ULL << alt[ord]))
@@ -405,16 +478,20 @@ static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 			prefix[j].pid = alt[ord];
 			prefix[j].explored = d->explored | (1ULL << d->pid);
 			*nr_prefix = j + 1;
-			return true;
+			found = true;
+			break;
 		}
 	}
-	return false;
+	free(before);
+	return found;
 }
 
 static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 		       const struct pinmm_explore_options *o, unsigned int bound,
-		       struct pinmm_explore_status *st)
+		       struct pinmm_explore_status *st, struct end_states *set)
 {
+	/* "dfs" records sleep sets; "fifo" follows the prefix and no more. */
+	const char *follow = o->no_reduction ? "fifo" : "dfs";
 	struct pinmm_decision *prefix = NULL;
 	int nr_prefix = 0, ret = 0;
 	double start = now_s(), last = start;
@@ -423,22 +500,22 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 	for (uint64_t n = 0;; n++) {
 		struct pinmm_result r;
 
-		if (run_one(scenario, policy, seed, o, "fifo", 0, 0, prefix,
+		if (run_one(scenario, policy, seed, o, follow, 0, 0, prefix,
 			    nr_prefix, &r, st)) {
 			pinmm_result_free(&r);
 			ret = -EINVAL;
 			break;
 		}
 		if (ours) {
-			account(st, &r);
+			account(st, set, &r);
 			if (r.verdict != PINMM_PASS)
 				keep_failure(st, o, &r, o->first + n, 0);
 		}
 		report_progress(o, st, start, &last);
 		free(prefix);
 		prefix = calloc((size_t)r.nr_decisions + 1, sizeof(*prefix));
-		if (!prefix || !dfs_next(&r, bound, o->shard, o->shards, prefix,
-					 &nr_prefix)) {
+		if (!prefix || !dfs_next(&r, bound, o->no_reduction, o->shard,
+					 o->shards, prefix, &nr_prefix)) {
 			st->exhausted = prefix != NULL;
 			pinmm_result_free(&r);
 			break;
@@ -456,32 +533,15 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 	return ret;
 }
 
-int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
-		  const struct pinmm_explore_options *o,
-		  struct pinmm_explore_status *st)
+/* Random and PCT: schedule i runs with strategy seed i. */
+static int explore_sample(const char *scenario, const char *policy,
+			  uint64_t seed, const struct pinmm_explore_options *o,
+			  const char *strategy, struct pinmm_explore_status *st,
+			  struct end_states *set)
 {
-	const char *strategy = o->strategy ? o->strategy : "pct:2";
 	double start = now_s(), last = start;
 	uint64_t expected = 0;
-	unsigned long bound;
-	char *end;
 
-	memset(st, 0, sizeof(*st));
-	if (o->shards && o->shard >= o->shards) {
-		snprintf(st->error, sizeof(st->error), "shard %u of %u does not exist",
-			 o->shard, o->shards);
-		return -EINVAL;
-	}
-	if (!strncmp(strategy, "dfs:", 4)) {
-		bound = strtoul(strategy + 4, &end, 10);
-		if (!strategy[4] || *end || bound > 16) {
-			snprintf(st->error, sizeof(st->error),
-				 "strategy '%s': the preemption bound must be 0..16",
-				 strategy);
-			return -EINVAL;
-		}
-		return explore_dfs(scenario, policy, seed, o, (unsigned int)bound, st);
-	}
 	if (!strncmp(strategy, "pct:", 4)) {
 		/* PCT draws its change points from a run's length. */
 		struct pinmm_result r;
@@ -503,7 +563,7 @@ int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 			pinmm_result_free(&r);
 			return -EINVAL;
 		}
-		account(st, &r);
+		account(st, set, &r);
 		if (r.verdict != PINMM_PASS)
 			keep_failure(st, o, &r, i, i);
 		pinmm_result_free(&r);
@@ -515,4 +575,37 @@ int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 	if (o->progress)
 		o->progress(st, o->arg);
 	return 0;
+}
+
+int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
+		  const struct pinmm_explore_options *o,
+		  struct pinmm_explore_status *st)
+{
+	const char *strategy = o->strategy ? o->strategy : "pct:2";
+	struct end_states set = { 0 };
+	unsigned long bound;
+	char *end;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (o->shards && o->shard >= o->shards) {
+		snprintf(st->error, sizeof(st->error), "shard %u of %u does not exist",
+			 o->shard, o->shards);
+		return -EINVAL;
+	}
+	if (!strncmp(strategy, "dfs:", 4)) {
+		bound = strtoul(strategy + 4, &end, 10);
+		if (!strategy[4] || *end || bound > 16) {
+			snprintf(st->error, sizeof(st->error),
+				 "strategy '%s': the preemption bound must be 0..16",
+				 strategy);
+			return -EINVAL;
+		}
+		ret = explore_dfs(scenario, policy, seed, o, (unsigned int)bound,
+				  st, &set);
+	} else {
+		ret = explore_sample(scenario, policy, seed, o, strategy, st, &set);
+	}
+	end_states_free(&set);
+	return ret;
 }

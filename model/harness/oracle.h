@@ -22,8 +22,11 @@ void oracle_detach(void);
 /* Compare @len loaded bytes at @pos of @inode with the shadow. */
 long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
 		   char *why, size_t why_len);
-/* After the final sync: bytes of live ranges that differ on the device. */
-long long oracle_check(char *why, size_t why_len);
+/*
+ * After the final sync: bytes of live ranges that differ on the device.
+ * @digest (if not NULL) gets a hash of what the device holds for them.
+ */
+long long oracle_check(char *why, size_t why_len, u64 *digest);
 
 /* Flight recorder: the last events, per page. */
 char *flight_recorder_dump(const unsigned long *pfns, int nr_pfns);

@@ -506,6 +506,33 @@ static void collect_counters(struct pinmm_result *r)
 	}
 }
 
+static u64 mix(u64 h, u64 v)
+{
+	return (h ^ v) * 0x100000001b3ULL;
+}
+
+static u64 mix_str(u64 h, const char *str)
+{
+	while (*str)
+		h = mix(h, (unsigned char)*str++);
+	return mix(h, 0);
+}
+
+/* Folds the verdict and counters into the device digest already there. */
+static u64 end_state_digest(const struct pinmm_result *r)
+{
+	u64 h = mix(0xcbf29ce484222325ULL, r->end_state);
+
+	h = mix(h, r->verdict);
+	h = mix(h, (u64)r->bytes_lost);
+	h = mix(h, (u64)r->warnings);
+	h = mix_str(h, r->oops);
+	h = mix_str(h, r->hang_class);
+	for (int i = 0; i < r->nr_counters; i++)
+		h = mix(h, (u64)r->counters[i].value);
+	return h;
+}
+
 static void collect_oops(struct pinmm_result *r)
 {
 	const struct oops_state *os = oops_state();
@@ -609,7 +636,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	pthread_mutex_unlock(&m->lock);
 	if (end == WATCH_DONE) {
 		long long lost = oracle_check(r->loss[0] ? NULL : r->loss,
-					      sizeof(r->loss));
+					      sizeof(r->loss), &r->end_state);
 
 		r->bytes_checked = true;
 		r->bytes_lost += lost;
@@ -617,6 +644,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	snprintf(r->lockdep, sizeof(r->lockdep), "%s", lockdep_report());
 	collect_counters(r);
 	r->verdict = judge(r, hung);
+	r->end_state = end_state_digest(r);
 	r->duration_us = ktime_get_us();
 	if (strat) {
 		r->steps = det_steps();
@@ -653,6 +681,7 @@ static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
 			.nr_runnable = s->log[i].nr_runnable,
 			.cur_pid = s->log[i].cur_pid,
 			.preemption = s->log[i].preemption,
+			.resumed = s->log[i].resumed,
 			.runnable = s->log[i].runnable,
 			.sleep = s->log[i].sleep,
 			.explored = s->log[i].explored,

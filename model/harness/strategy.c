@@ -86,7 +86,8 @@ static void record(struct strategy *s, struct task_struct *cur,
 	d = &s->log[s->nr_log++];
 	d->pid = chosen->pid;
 	d->nr_runnable = n;
-	d->preemption = cur && chosen != cur;
+	d->resumed = cur && det_fresh(cur);
+	d->preemption = cur && chosen != cur && !d->resumed;
 	d->cur_pid = cur ? cur->pid : 0;
 	d->sleep = sleep;
 	d->explored = explored;
@@ -110,7 +111,7 @@ static u64 pid_bit(const struct task_struct *t)
  */
 static bool independent(const void *a, const void *b)
 {
-	return a && b && a != b;
+	return !a || !b || a != b;
 }
 
 /*
@@ -227,6 +228,9 @@ int strategy_parse(struct strategy *s, const char *spec, u64 seed,
 	memset(s, 0, sizeof(*s));
 	if (!strcmp(spec, "fifo")) {
 		s->kind = STRAT_FIFO;
+	} else if (!strcmp(spec, "dfs")) {
+		/* The explorer's: forced decisions, then sleep sets. */
+		s->kind = STRAT_DFS;
 	} else if (!strcmp(spec, "random")) {
 		s->kind = STRAT_RANDOM;
 	} else if (!strncmp(spec, "pct:", 4) || !strncmp(spec, "dfs:", 4)) {

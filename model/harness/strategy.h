@@ -21,6 +21,7 @@ struct decision {
 	int pid;
 	int nr_runnable;
 	bool preemption;
+	bool resumed;		/* cur had just resumed: switching is free */
 	int cur_pid;		/* the running task, if it could go on; else 0 */
 	u64 runnable;		/* the pids that could run, as a bit mask */
 	u64 sleep;		/* DFS: the sleep set at this choice point */

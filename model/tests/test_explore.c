@@ -7,6 +7,7 @@
  * writes the Chrome trace-event format.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +161,97 @@ static void test_bounded_search_completes_on_the_small_variant(void **state)
 	explore("seed-bug-small", "vanilla", "dfs:0", 0, 0, &st);
 	assert_true(st.failures >= 1);
 	assert_string_equal(st.first_verdict, "oops");
+}
+
+static void explore_dfs(const char *scenario, const char *policy,
+			const char *strategy, bool plain,
+			struct pinmm_explore_status *st)
+{
+	char prefix[256];
+	struct pinmm_explore_options o = {
+		.strategy = strategy,
+		.keep_going = true,
+		.no_reduction = plain,
+		.schedule_prefix = prefix,
+	};
+
+	snprintf(prefix, sizeof(prefix), "%s/dfs-%s", tmpdir, policy);
+	assert_int_equal(pinmm_explore(scenario, policy, 1, &o, st), 0);
+	assert_true(st->exhausted);
+}
+
+/*
+ * Sleep sets and free switches at a woken task's first point prune the
+ * tree, but every end state of the textbook search (bound 0 here; bound 1
+ * takes minutes, see README) is still reached: same count, same digest.
+ */
+static void test_reduced_search_reaches_every_end_state(void **state)
+{
+	static const char *const policies[] = { "seed", "vanilla" };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct pinmm_explore_status plain, reduced;
+
+		explore_dfs("seed-bug-small", policies[i], "dfs:0", true, &plain);
+		explore_dfs("seed-bug-small", policies[i], "dfs:0", false, &reduced);
+		assert_true(reduced.explored < plain.explored);
+		assert_int_equal(reduced.end_states, plain.end_states);
+		assert_true(reduced.end_state_sum == plain.end_state_sum);
+		assert_int_equal(reduced.verdicts[PINMM_PASS], reduced.explored -
+				 reduced.verdicts[PINMM_OOPS]);
+	}
+}
+
+/*
+ * Under seed, seed-bug-small ends in two states within bound 0: the pin
+ * lands before or after writeback cleaned the page's PTE.  A run whose
+ * end state the search counted replays to that same state.
+ */
+static void test_end_state_tells_runs_apart_and_replays(void **state)
+{
+	struct pinmm_explore_status st;
+	struct pinmm_result a, b;
+
+	(void)state;
+	explore_dfs("seed-bug-small", "seed", "dfs:0", false, &st);
+	assert_int_equal(st.end_states, 2);
+	assert_int_equal(st.failures, 0);
+	run_det("seed-bug-small", "seed", "fifo", 0, &a);
+	run_det("seed-bug-small", "seed", "fifo", 0, &b);
+	assert_true(a.end_state == b.end_state);
+	assert_true(a.end_state != 0);
+	pinmm_result_free(&b);
+	run_det("seed-bug-small", "vanilla", "fifo", 0, &b);
+	assert_true(a.end_state != b.end_state);
+	pinmm_result_free(&a);
+	pinmm_result_free(&b);
+}
+
+/*
+ * A switch away from a task that has just woken, before it did anything
+ * visible, is the choice of who runs after a block: no preemption.
+ */
+static void test_switch_at_a_woken_tasks_first_point_is_free(void **state)
+{
+	struct pinmm_result r;
+	int resumed = 0, switched = 0;
+
+	(void)state;
+	run_det("seed-bug-small", "seed", "random", 3, &r);
+	for (int i = 0; i < r.nr_decisions; i++) {
+		const struct pinmm_decision *d = &r.decisions[i];
+
+		if (!d->resumed)
+			continue;
+		resumed++;
+		assert_int_not_equal(d->cur_pid, 0);
+		assert_false(d->preemption);
+		switched += d->pid != d->cur_pid;
+	}
+	assert_true(resumed > 0);
+	assert_true(switched > 0);
+	pinmm_result_free(&r);
 }
 
 static void check_deadlock(const char *scenario, const char *const *waits)
@@ -357,6 +449,9 @@ int main(void)
 		cmocka_unit_test(test_pct2_finds_the_2018_oops_and_it_replays),
 		cmocka_unit_test(test_pct_finds_nothing_under_the_seed),
 		cmocka_unit_test(test_bounded_search_completes_on_the_small_variant),
+		cmocka_unit_test(test_reduced_search_reaches_every_end_state),
+		cmocka_unit_test(test_end_state_tells_runs_apart_and_replays),
+		cmocka_unit_test(test_switch_at_a_woken_tasks_first_point_is_free),
 		cmocka_unit_test(test_explore_reports_the_seeds_deadlocks),
 		cmocka_unit_test(test_minimize_keeps_the_failure_with_fewer_preemptions),
 		cmocka_unit_test(test_shards_split_the_schedules),

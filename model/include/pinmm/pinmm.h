@@ -44,6 +44,8 @@ struct pinmm_decision {
 	int nr_runnable;	/* how many could run */
 	int cur_pid;		/* the running task, if it could go on; else 0 */
 	bool preemption;	/* it preempted a task that could have gone on */
+	bool resumed;		/* that task had just woken or started and done
+				 * nothing visible: switching was no preemption */
 	uint64_t runnable;	/* the pids that could run, as a bit mask */
 	uint64_t sleep;		/* dfs: the tasks asleep here (sleep sets) */
 	uint64_t explored;	/* dfs: the alternatives explored before */
@@ -91,6 +93,13 @@ struct pinmm_result {
 	char *flight;		/* the last events before a failure, malloc'ed */
 	int nr_counters;
 	struct pinmm_counter *counters;	/* malloc'ed */
+	/*
+	 * A digest of how the run ended: verdict, oops, hang class, bytes
+	 * lost, counters and the device's bytes of every checked file.
+	 * Runs that differ only in the order of independent steps end in
+	 * the same state.
+	 */
+	uint64_t end_state;
 	/* Deterministic mode: the run's scheduling points and decisions. */
 	uint64_t steps;
 	uint64_t choice_points;
@@ -175,6 +184,11 @@ struct pinmm_explore_status {
 	uint64_t max_choice_points;
 	double elapsed_s;
 	bool exhausted;			/* dfs: every schedule within the bound */
+	/* Distinct pinmm_result.end_state values, and their sum (a digest
+	 * of the set: two explorations that reach the same end states have
+	 * the same count and sum). */
+	uint64_t end_states;
+	uint64_t end_state_sum;
 	char first_failure[512];	/* the file of the first failing schedule */
 	char first_verdict[16];
 	char error[256];
@@ -186,6 +200,14 @@ struct pinmm_explore_options {
 	uint64_t first;			/* the first schedule's number */
 	unsigned int shard, shards;	/* run schedule i iff i % shards == shard */
 	bool keep_going;		/* go on after a failure */
+	/*
+	 * dfs: the textbook preemption-bounded search (Musuvathi and Qadeer,
+	 * PLDI 2007): no sleep sets, and every switch away from a task that
+	 * could go on counts.  Every end state it reaches, the default search
+	 * (sleep sets, and free switches at a woken task's first point) must
+	 * reach too within the same bound; this is how that is checked.
+	 */
+	bool no_reduction;
 	const char *schedule_prefix;	/* failing schedules: PREFIX-N.sched */
 	uint64_t hung_task_timeout_us;
 	void (*progress)(const struct pinmm_explore_status *st, void *arg);
