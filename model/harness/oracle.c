@@ -288,13 +288,26 @@ long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
 	return bad;
 }
 
-/* FNV-1a: the end state's digest only needs to tell states apart. */
+/*
+ * FNV-1a over 64-bit words (the tail zero-padded): the end state's digest
+ * only needs to tell states apart, and it hashes every checked block.
+ */
 static u64 fnv1a(u64 h, const void *p, size_t len)
 {
 	const unsigned char *c = p;
+	u64 w;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ c[i]) * 0x100000001b3ULL;
+	for (; len >= 8; c += 8, len -= 8) {
+		__builtin_memcpy(&w, c, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	if (len) {
+		w = 0;
+		__builtin_memcpy(&w, c, len);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
 	return h;
 }
 
@@ -306,6 +319,7 @@ static long long check_file(struct shadow *s, char *why, size_t why_len,
 	u64 size = (u64)i_size_read(inode);
 	unsigned char *blk = malloc(bsize);
 	long long lost = 0;
+	u64 n;
 
 	if (!blk)
 		return -1;
@@ -316,7 +330,11 @@ static long long check_file(struct shadow *s, char *why, size_t why_len,
 			blkdev_read(inode->i_sb->s_bdev, blk, bsize, (u64)b * bsize);
 		else
 			memset(blk, 0, bsize);
-		*digest = fnv1a(*digest, blk, min_t(u64, bsize, size - pos));
+		n = min_t(u64, bsize, size - pos);
+		*digest = fnv1a(*digest, blk, n);
+		/* Nothing differs: nothing can be lost, whatever the shadow says. */
+		if (!memcmp(s->expect + pos, blk, n))
+			continue;
 		for (u64 i = 0; i < bsize && pos + i < size; i++) {
 			if (s->state[pos + i] != SH_VALID ||
 			    s->expect[pos + i] == blk[i])
