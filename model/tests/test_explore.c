@@ -81,20 +81,30 @@ static void test_det_run_is_the_same_byte_for_byte(void **state)
 	pinmm_result_free(&b);
 }
 
+/* Explore with @o, failing schedules going to the test's directory. */
+static void explore_with(const char *scenario, const char *policy,
+			 struct pinmm_explore_options *o,
+			 struct pinmm_explore_status *st)
+{
+	char prefix[256];
+
+	snprintf(prefix, sizeof(prefix), "%s/%s-%s", tmpdir, scenario, policy);
+	o->schedule_prefix = prefix;
+	assert_int_equal(pinmm_explore(scenario, policy, 1, o, st), 0);
+	o->schedule_prefix = NULL;
+}
+
 static void explore(const char *scenario, const char *policy,
 		    const char *strategy, uint64_t schedules, uint64_t first,
 		    struct pinmm_explore_status *st)
 {
-	char prefix[256];
 	struct pinmm_explore_options o = {
 		.strategy = strategy,
 		.schedules = schedules,
 		.first = first,
-		.schedule_prefix = prefix,
 	};
 
-	snprintf(prefix, sizeof(prefix), "%s/%s-%s", tmpdir, scenario, policy);
-	assert_int_equal(pinmm_explore(scenario, policy, 1, &o, st), 0);
+	explore_with(scenario, policy, &o, st);
 }
 
 static void assert_replays(const char *path, const char *verdict,
@@ -167,16 +177,13 @@ static void explore_dfs(const char *scenario, const char *policy,
 			const char *strategy, bool plain,
 			struct pinmm_explore_status *st)
 {
-	char prefix[256];
 	struct pinmm_explore_options o = {
 		.strategy = strategy,
 		.keep_going = true,
 		.no_reduction = plain,
-		.schedule_prefix = prefix,
 	};
 
-	snprintf(prefix, sizeof(prefix), "%s/dfs-%s", tmpdir, policy);
-	assert_int_equal(pinmm_explore(scenario, policy, 1, &o, st), 0);
+	explore_with(scenario, policy, &o, st);
 	assert_true(st->exhausted);
 }
 
