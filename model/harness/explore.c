@@ -10,7 +10,8 @@
  * exhaustive search (dfs:B) walks the tree of choice points depth first:
  * each run follows a forced prefix and then never preempts; the next prefix
  * changes the deepest choice that still has an untried alternative within
- * B preemptions.  Sharding splits that tree at its first branching points.
+ * B preemptions.  Sharding splits that tree by where a run first leaves
+ * the default schedule (dfs_owner()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -441,11 +442,72 @@ static bool dfs_preempts(const struct pinmm_decision *d, int pid, bool plain)
 	return d->cur_pid && pid != d->cur_pid && (plain || !d->resumed);
 }
 
+/* Where @d's choice stands among its alternatives (0: the default). */
+static int dfs_ord(const struct pinmm_decision *d)
+{
+	int alt[64], n = alternatives(d, alt), ord = 0;
+
+	while (ord < n && alt[ord] != d->pid)
+		ord++;
+	return ord;
+}
+
+/*
+ * Sharding.  A run leaves the default schedule at some decisions (its
+ * deviations: where it took the ord-th alternative, ord > 0).  The runs
+ * whose first DFS_SHARD_DEPTH deviations are the same form one subtree,
+ * and it belongs to one shard, by a hash of those deviations; so does a
+ * run with fewer, which every shard runs (they lead to the subtrees) and
+ * only its owner counts.  Two levels keep one large subtree (the runs
+ * that first differ where the tasks start) from landing on one shard.
+ */
+#define DFS_SHARD_DEPTH 2
+
+static uint64_t dfs_mix(uint64_t h, int j, int ord)
+{
+	return (h ^ ((uint64_t)j << 8 | (uint64_t)ord)) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The hash of @r's first deviations before decision @end, and how many. */
+static int dfs_deviations(const struct pinmm_result *r, int end, uint64_t *h)
+{
+	int m = 0;
+
+	*h = 0x2545f4914f6cdd1dULL;
+	for (int i = 0; i < end && m < DFS_SHARD_DEPTH; i++) {
+		int ord = dfs_ord(&r->decisions[i]);
+
+		if (ord) {
+			*h = dfs_mix(*h, i, ord);
+			m++;
+		}
+	}
+	return m;
+}
+
+static unsigned int dfs_owner(uint64_t h, unsigned int shards)
+{
+	return (unsigned int)((h >> 32) % shards);
+}
+
+/* Does this shard count @r? */
+static bool dfs_ours(const struct pinmm_result *r, unsigned int shard,
+		     unsigned int shards)
+{
+	uint64_t h;
+
+	if (shards <= 1)
+		return true;
+	dfs_deviations(r, r->nr_decisions, &h);
+	return dfs_owner(h, shards) == shard;
+}
+
 /*
  * The next prefix of a depth-first search bounded to @bound preemptions,
  * from the decisions of the run just done; false when the tree is done.
- * At depth 0 only this shard's alternatives are taken.  Without @plain,
- * a task asleep at a decision (sleep sets) is not tried there.
+ * Without @plain, a task asleep at a decision (sleep sets) is not tried
+ * there.  A subtree another shard owns is skipped, and counts as explored
+ * for the sleep sets of its later siblings: that shard runs it.
  */
 static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 		     bool plain, unsigned int shard, unsigned int shards,
@@ -461,22 +523,26 @@ static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 				dfs_preempts(&r->decisions[i], r->decisions[i].pid, plain);
 	for (int j = r->nr_decisions - 1; j >= 0 && !found; j--) {
 		const struct pinmm_decision *d = &r->decisions[j];
-		int alt[64], n = alternatives(d, alt), ord = 0;
+		int alt[64], n = alternatives(d, alt), ord = dfs_ord(d);
+		uint64_t skipped = 0, h;
+		/* Taking an alternative here makes deviation number m + 1. */
+		int m = shards > 1 ? dfs_deviations(r, j, &h) : DFS_SHARD_DEPTH;
 
-		while (ord < n && alt[ord] != d->pid)
-			ord++;
 		for (ord++; ord < n; ord++) {
 			if (before[j] + dfs_preempts(d, alt[ord], plain) > bound)
 				continue;
 			/* Asleep: an equivalent run was or will be explored. */
 			if (d->sleep & (1ULL << alt[ord]))
 				continue;
-			if (j == 0 && shards > 1 && (unsigned int)ord % shards != shard)
+			if (m + 1 == DFS_SHARD_DEPTH &&
+			    dfs_owner(dfs_mix(h, j, ord), shards) != shard) {
+				skipped |= 1ULL << alt[ord];
 				continue;
+			}
 			memcpy(prefix, r->decisions, (size_t)j * sizeof(*prefix));
 			prefix[j] = *d;
 			prefix[j].pid = alt[ord];
-			prefix[j].explored = d->explored | (1ULL << d->pid);
+			prefix[j].explored = d->explored | (1ULL << d->pid) | skipped;
 			*nr_prefix = j + 1;
 			found = true;
 			break;
@@ -495,10 +561,10 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 	struct pinmm_decision *prefix = NULL;
 	int nr_prefix = 0, ret = 0;
 	double start = now_s(), last = start;
-	bool ours = !o->shards || o->shard == 0;	/* the default branch */
 
 	for (uint64_t n = 0;; n++) {
 		struct pinmm_result r;
+		bool ours;
 
 		if (run_one(scenario, policy, seed, o, follow, 0, 0, prefix,
 			    nr_prefix, &r, st)) {
@@ -506,6 +572,7 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 			ret = -EINVAL;
 			break;
 		}
+		ours = dfs_ours(&r, o->shard, o->shards);
 		if (ours) {
 			account(st, set, &r);
 			if (r.verdict != PINMM_PASS)
@@ -520,7 +587,6 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 			pinmm_result_free(&r);
 			break;
 		}
-		ours = true;
 		pinmm_result_free(&r);
 		if ((st->failures && !o->keep_going) ||
 		    (o->schedules && st->explored >= o->schedules))

@@ -348,6 +348,26 @@ static void test_shards_split_the_schedules(void **state)
 	assert_non_null(strstr(a.error, "shard 2 of 2"));
 }
 
+/* The bounded search's shards run every schedule of the tree once. */
+static void test_dfs_shards_split_the_tree(void **state)
+{
+	struct pinmm_explore_options o = { .strategy = "dfs:0", .shards = 3 };
+	struct pinmm_explore_status whole, part;
+	uint64_t sum = 0;
+
+	(void)state;
+	explore_dfs("seed-bug-small", "seed", "dfs:0", false, &whole);
+	for (o.shard = 0; o.shard < 3; o.shard++) {
+		assert_int_equal(pinmm_explore("seed-bug-small", "seed", 1, &o, &part), 0);
+		assert_true(part.exhausted);
+		assert_true(part.explored > 0);
+		assert_true(part.explored < whole.explored);
+		assert_int_equal(part.failures, 0);
+		sum += part.explored;
+	}
+	assert_int_equal(sum, whole.explored);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -462,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_explore_reports_the_seeds_deadlocks),
 		cmocka_unit_test(test_minimize_keeps_the_failure_with_fewer_preemptions),
 		cmocka_unit_test(test_shards_split_the_schedules),
+		cmocka_unit_test(test_dfs_shards_split_the_tree),
 		cmocka_unit_test(test_bad_schedule_files_are_rejected_with_their_line),
 		cmocka_unit_test(test_trace_is_chrome_trace_event_json),
 	};
