@@ -69,6 +69,40 @@ void ext4_put_super(struct super_block *sb)
 }
 
 /*
+ * Write a new file's first @size bytes (@data, or zeroes) to its blocks:
+ * one pwrite() per run of consecutive blocks, not one per block, since
+ * every run of the model boots a machine.
+ */
+static int ext4_write_initial(struct inode *inode, loff_t size,
+			      const void *data)
+{
+	struct super_block *sb = inode->i_sb;
+	size_t bsize = sb->s_blocksize;
+	sector_t nr_blocks = DIV_ROUND_UP((u64)size, bsize);
+	unsigned char *buf;
+	int err = 0;
+
+	if (!nr_blocks)
+		return 0;
+	buf = calloc(nr_blocks, bsize);
+	if (!buf)
+		return -ENOMEM;
+	if (data)
+		memcpy(buf, data, (size_t)size);
+	for (sector_t b = 0, n; b < nr_blocks && !err; b += n) {
+		sector_t first = inode->i_blocks_map[b];
+
+		for (n = 1; b + n < nr_blocks &&
+			    inode->i_blocks_map[b + n] == first + n; n++)
+			;
+		err = blkdev_write(sb->s_bdev, buf + b * bsize, n * bsize,
+				   (u64)first * bsize);
+	}
+	free(buf);
+	return err;
+}
+
+/*
  * Create a file of @size bytes (at most @max_size) holding @data, which
  * may be NULL for zeroes.  Returns NULL if the device is too small.
  */
@@ -102,24 +136,15 @@ struct inode *ext4_create(struct super_block *sb, const char *name,
 	spin_unlock(&sb->s_inode_list_lock);
 
 	for (sector_t b = 0; b < nr_blocks; b++) {
-		sector_t blk = ext4_new_block(sb);
-		unsigned char buf[4096];
-		size_t n = bsize;
-
-		if (!blk) {
+		inode->i_blocks_map[b] = ext4_new_block(sb);
+		if (!inode->i_blocks_map[b]) {
 			ext4_evict_inode(inode);
 			return NULL;
 		}
-		inode->i_blocks_map[b] = blk;
-		memset(buf, 0, sizeof(buf));
-		if ((loff_t)(b * bsize + n) > size)
-			n = (size_t)(size - (loff_t)(b * bsize));
-		if (data)
-			memcpy(buf, (const char *)data + b * bsize, n);
-		if (blkdev_write(sb->s_bdev, buf, bsize, (u64)blk * bsize)) {
-			ext4_evict_inode(inode);
-			return NULL;
-		}
+	}
+	if (ext4_write_initial(inode, size, data)) {
+		ext4_evict_inode(inode);
+		return NULL;
 	}
 	return inode;
 }
