@@ -80,7 +80,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 {
 	json_object *obj = json_object_new_object();
 	json_object *counters = json_object_new_object();
-	char *text;
+	char *text, digest[17];
 
 	if (!obj || !counters)
 		return NULL;
@@ -113,6 +113,9 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	json_object_object_add(obj, "error", string_or_null(r->error));
 	json_object_object_add(obj, "duration_us",
 			       json_object_new_uint64(r->duration_us));
+	snprintf(digest, sizeof(digest), "%016llx",
+		 (unsigned long long)r->end_state);
+	json_object_object_add(obj, "end_state", json_object_new_string(digest));
 	for (int i = 0; i < r->nr_counters; i++)
 		json_object_object_add(counters, r->counters[i].name,
 				       json_object_new_int64(r->counters[i].value));

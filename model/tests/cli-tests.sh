@@ -111,8 +111,9 @@ assert len(lines) == runs, "%d lines for %d runs" % (len(lines), runs)
 for i, line in enumerate(lines):
     r = json.loads(line)
     assert isinstance(r, dict), line
-    for k in ("scenario", "policy", "seed", "verdict", "bytes_lost", "oops", "counters"):
+    for k in ("scenario", "policy", "seed", "verdict", "bytes_lost", "oops", "counters", "end_state"):
         assert k in r, "no %s in %s" % (k, line)
+    assert len(r["end_state"]) == 16 and int(r["end_state"], 16) != 0, line
     assert r["scenario"] == scenario and r["policy"] == policy, line
     assert r["seed"] == seed + i, line
     assert r["verdict"] in ("pass", "warn", "data-loss", "hang", "oops", "refused"), line
