@@ -27,6 +27,7 @@
 #include <linux/fb.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 
@@ -275,6 +276,8 @@ long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
 	struct shadow *s;
 	long bad = 0;
 
+	/* Called by a task: no switch while it holds the host mutex. */
+	preempt_disable();
 	pthread_mutex_lock(&oracle_lock);
 	s = shadow_of(inode->i_mapping);
 	for (size_t i = 0; s && i < len && pos + i < s->max_size; i++) {
@@ -285,6 +288,7 @@ long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
 		bad++;
 	}
 	pthread_mutex_unlock(&oracle_lock);
+	preempt_enable();
 	return bad;
 }
 

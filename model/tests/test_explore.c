@@ -261,6 +261,24 @@ static void test_switch_at_a_woken_tasks_first_point_is_free(void **state)
 	pinmm_result_free(&r);
 }
 
+/*
+ * The harness's tracepoint probes take host mutexes and read pages and
+ * inodes with READ_ONCE(), a scheduling point: without preempt_disable()
+ * around the probe, baseline's PCT schedule 282 switched fibers inside the
+ * oracle's mutex and the next probe deadlocked the host thread.
+ */
+static void test_probes_do_not_switch_tasks(void **state)
+{
+	struct pinmm_explore_status st;
+
+	(void)state;
+	alarm(120);	/* a regression hangs: let it fail instead */
+	explore("baseline", "seed", "pct:3", 1, 282, &st);
+	alarm(0);
+	assert_int_equal(st.explored, 1);
+	assert_int_equal(st.verdicts[PINMM_PASS], 1);
+}
+
 static void check_deadlock(const char *scenario, const char *const *waits)
 {
 	struct pinmm_explore_status st;
@@ -479,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_reduced_search_reaches_every_end_state),
 		cmocka_unit_test(test_end_state_tells_runs_apart_and_replays),
 		cmocka_unit_test(test_switch_at_a_woken_tasks_first_point_is_free),
+		cmocka_unit_test(test_probes_do_not_switch_tasks),
 		cmocka_unit_test(test_explore_reports_the_seeds_deadlocks),
 		cmocka_unit_test(test_minimize_keeps_the_failure_with_fewer_preemptions),
 		cmocka_unit_test(test_shards_split_the_schedules),

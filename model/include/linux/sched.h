@@ -57,6 +57,8 @@ struct task_struct {
 	struct wait_queue_head *wait_head;
 	struct wait_queue_entry *wait_entry;
 	struct det_task *det;	/* deterministic mode's fiber */
+	/* preempt_disable() depth: no scheduling point fires above 0. */
+	int preempt_count;
 
 	/* What the task waits for, and since when (model clock). */
 	const char *wchan;

@@ -10,6 +10,7 @@
 #ifndef _LINUX_TRACEPOINT_H
 #define _LINUX_TRACEPOINT_H
 
+#include <linux/preempt.h>
 #include <linux/types.h>
 
 struct page;
@@ -43,8 +44,11 @@ extern struct tracepoint_probes tracepoints;
 
 #define trace_call(probe, ...)                                                 \
 	do {                                                                   \
-		if (tracepoints.probe)                                         \
+		if (tracepoints.probe) {                                       \
+			preempt_disable();                                     \
 			tracepoints.probe(__VA_ARGS__);                        \
+			preempt_enable();                                      \
+		}                                                              \
 	} while (0)
 
 #define trace_mm_filemap_add_to_page_cache(page) trace_call(mm_filemap_add_to_page_cache, page)

@@ -83,20 +83,44 @@ static void check_killed(void)
 		do_exit();
 }
 
+void preempt_disable(void)
+{
+	if (current)
+		current->preempt_count++;
+}
+
+void preempt_enable(void)
+{
+	struct task_struct *t = current;
+
+	if (!t)
+		return;
+	if (WARN_ON(t->preempt_count <= 0))
+		return;
+	t->preempt_count--;
+}
+
+static bool preemptible(void)
+{
+	return !current || !current->preempt_count;
+}
+
 void sched_point_read(const volatile void *obj)
 {
-	if (sched_det())
+	if (sched_det() && preemptible())
 		det_point((const void *)((uintptr_t)obj | DET_READ));
 }
 
 void sched_point_write(const volatile void *obj)
 {
-	if (sched_det())
+	if (sched_det() && preemptible())
 		det_point((const void *)obj);
 }
 
 void sched_point_on(const void *obj)
 {
+	if (!preemptible())
+		return;
 	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))
 		check_killed();
 	if (sched_det()) {
