@@ -38,7 +38,7 @@ static int index_of(struct task_struct **runnable, int n, int pid)
 	return -1;
 }
 
-static int pct_prio(struct strategy *s, struct task_struct *t)
+static inline int pct_prio(struct strategy *s, struct task_struct *t)
 {
 	return t->pid < 64 ? s->prio[t->pid] : 0;
 }
@@ -99,7 +99,7 @@ static void record(struct strategy *s, struct task_struct *cur,
 		s->preemptions++;
 }
 
-static u64 pid_bit(const struct task_struct *t)
+static inline u64 pid_bit(const struct task_struct *t)
 {
 	return t->pid < 64 ? 1ULL << t->pid : 0;
 }

@@ -335,7 +335,7 @@ static void __det_task_free(struct task_struct *t)
 
 /* ---- who can run ---- */
 
-static bool det_runnable(struct task_struct *t)
+static inline bool det_runnable(struct task_struct *t)
 {
 	struct det_task *d = t->det;
 
@@ -347,7 +347,7 @@ static bool det_runnable(struct task_struct *t)
 	       d->state == DET_RUNNING;
 }
 
-static int collect_runnable(struct task_struct **out)
+static inline int collect_runnable(struct task_struct **out)
 {
 	int n = 0;
 
