@@ -105,11 +105,16 @@ static inline u64 pid_bit(const struct task_struct *t)
 }
 
 /*
- * Two steps are independent when they operate on different objects: a
- * lock, an atomic counter, a flags word.  A task whose next step is not
- * known (it was woken, or has not run yet) depends on everything.
+ * Two steps are independent when they operate on different objects (a
+ * lock, an atomic counter, a flags word, a field read or written once).
+ * Two loads of one word are not taken to commute: the code after a load,
+ * up to the next point, acts on what it read, and treating them as
+ * independent lost end states at a fixed preemption bound.  A task that
+ * resumes from schedule(), or starts, runs its own code up to its next
+ * scheduling point (NULL): every shared load and store is a point, so
+ * that step touches nothing another task can see.
  */
-static bool independent(const void *a, const void *b)
+bool strategy_independent(const void *a, const void *b)
 {
 	return !a || !b || a != b;
 }
@@ -146,7 +151,7 @@ static u64 next_sleep_set(struct task_struct *chosen,
 
 		if (u == chosen || !(candidates & pid_bit(u)))
 			continue;
-		if (independent(det_pending(u), done))
+		if (strategy_independent(det_pending(u), done))
 			sleep |= pid_bit(u);
 	}
 	return sleep;

@@ -53,5 +53,7 @@ int strategy_parse(struct strategy *s, const char *spec, u64 seed,
 		   u64 expected_points, char *err, size_t errlen);
 void strategy_reset(struct strategy *s, u64 seed, u64 expected_points);
 void strategy_free(struct strategy *s);
+/* Do two steps commute?  @a, @b: det_pending() of the tasks about to take them. */
+bool strategy_independent(const void *a, const void *b);
 
 #endif /* _HARNESS_STRATEGY_H */

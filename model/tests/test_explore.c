@@ -20,6 +20,8 @@
 #include <json-c/json.h>
 #include <pinmm/pinmm.h>
 
+#include "../harness/strategy.h"
+
 static unsigned long scaled(unsigned long n)
 {
 	const char *runs = getenv("PINMM_TEST_RUNS");
@@ -233,6 +235,19 @@ static void test_end_state_tells_runs_apart_and_replays(void **state)
 	assert_true(a.end_state != b.end_state);
 	pinmm_result_free(&a);
 	pinmm_result_free(&b);
+}
+
+/* What the sleep sets take to commute. */
+static void test_independence_of_steps(void **state)
+{
+	static unsigned long x, y;
+
+	(void)state;
+	assert_false(strategy_independent(&x, &x));	/* one word */
+	assert_true(strategy_independent(&x, &y));	/* different words */
+	assert_true(strategy_independent(NULL, &x));	/* a resume */
+	assert_true(strategy_independent(&y, NULL));
+	assert_true(strategy_independent(NULL, NULL));
 }
 
 /*
@@ -496,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_bounded_search_completes_on_the_small_variant),
 		cmocka_unit_test(test_reduced_search_reaches_every_end_state),
 		cmocka_unit_test(test_end_state_tells_runs_apart_and_replays),
+		cmocka_unit_test(test_independence_of_steps),
 		cmocka_unit_test(test_switch_at_a_woken_tasks_first_point_is_free),
 		cmocka_unit_test(test_probes_do_not_switch_tasks),
 		cmocka_unit_test(test_explore_reports_the_seeds_deadlocks),

@@ -22,23 +22,21 @@
 #define __aligned(x) __attribute__((aligned(x)))
 
 /*
- * Scheduling points before a plain shared load or store (kernel/sched/
- * core.c).  The deterministic scheduler can switch tasks there, and its
- * search knows that two loads of one word commute.  Unlike the points of
- * read-modify-writes, these never make a killed task leave: a task may be
- * in the middle of a list update.
+ * A scheduling point before a plain shared load or store of @obj
+ * (kernel/sched/core.c): the deterministic scheduler can switch tasks
+ * there.  Unlike the points of read-modify-writes, it never makes a killed
+ * task leave: a task may be in the middle of a list update.
  */
-void sched_point_read(const volatile void *obj);
-void sched_point_write(const volatile void *obj);
+void sched_point_access(const volatile void *obj);
 
 #define READ_ONCE(x)                                                           \
 	({                                                                     \
-		sched_point_read(&(x));                                        \
+		sched_point_access(&(x));                                      \
 		__atomic_load_n(&(x), __ATOMIC_RELAXED);                       \
 	})
 #define WRITE_ONCE(x, val)                                                     \
 	do {                                                                   \
-		sched_point_write(&(x));                                       \
+		sched_point_access(&(x));                                      \
 		__atomic_store_n(&(x), (val), __ATOMIC_RELAXED);               \
 	} while (0)
 

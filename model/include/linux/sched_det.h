@@ -62,11 +62,9 @@ void det_task_free(struct task_struct *t);
 void det_point(const void *obj);
 /*
  * What @t does first when it runs again: the object of its next
- * operation, with DET_READ set in the low bit when that operation only
- * loads it; NULL when it resumes from schedule(), or has not started,
+ * operation; NULL when it resumes from schedule(), or has not started,
  * and runs its own code up to its next scheduling point.
  */
-#define DET_READ 1UL
 const void *det_pending(struct task_struct *t);
 /*
  * Has @t done nothing visible since it started or woke up?  Switching

@@ -105,13 +105,7 @@ static bool preemptible(void)
 	return !current || !current->preempt_count;
 }
 
-void sched_point_read(const volatile void *obj)
-{
-	if (sched_det() && preemptible())
-		det_point((const void *)((uintptr_t)obj | DET_READ));
-}
-
-void sched_point_write(const volatile void *obj)
+void sched_point_access(const volatile void *obj)
 {
 	if (sched_det() && preemptible())
 		det_point((const void *)obj);
