@@ -468,20 +468,36 @@ static uint64_t dfs_mix(uint64_t h, int j, int ord)
 	return (h ^ ((uint64_t)j << 8 | (uint64_t)ord)) * 0x9e3779b97f4a7c15ULL;
 }
 
-/* The hash of @r's first deviations before decision @end, and how many. */
-static int dfs_deviations(const struct pinmm_result *r, int end, uint64_t *h)
+/* A run's first deviations: where, and the hash of the first k of them. */
+struct dfs_deviations {
+	int nr;
+	int at[DFS_SHARD_DEPTH];
+	uint64_t hash[DFS_SHARD_DEPTH + 1];
+};
+
+static void dfs_deviations(const struct pinmm_result *r,
+			   struct dfs_deviations *dv)
+{
+	dv->nr = 0;
+	dv->hash[0] = 0x2545f4914f6cdd1dULL;
+	for (int i = 0; i < r->nr_decisions && dv->nr < DFS_SHARD_DEPTH; i++) {
+		int ord = dfs_ord(&r->decisions[i]);
+
+		if (!ord)
+			continue;
+		dv->at[dv->nr] = i;
+		dv->hash[dv->nr + 1] = dfs_mix(dv->hash[dv->nr], i, ord);
+		dv->nr++;
+	}
+}
+
+/* How many of them come before decision @j. */
+static int dfs_deviations_before(const struct dfs_deviations *dv, int j)
 {
 	int m = 0;
 
-	*h = 0x2545f4914f6cdd1dULL;
-	for (int i = 0; i < end && m < DFS_SHARD_DEPTH; i++) {
-		int ord = dfs_ord(&r->decisions[i]);
-
-		if (ord) {
-			*h = dfs_mix(*h, i, ord);
-			m++;
-		}
-	}
+	while (m < dv->nr && dv->at[m] < j)
+		m++;
 	return m;
 }
 
@@ -494,12 +510,12 @@ static unsigned int dfs_owner(uint64_t h, unsigned int shards)
 static bool dfs_ours(const struct pinmm_result *r, unsigned int shard,
 		     unsigned int shards)
 {
-	uint64_t h;
+	struct dfs_deviations dv;
 
 	if (shards <= 1)
 		return true;
-	dfs_deviations(r, r->nr_decisions, &h);
-	return dfs_owner(h, shards) == shard;
+	dfs_deviations(r, &dv);
+	return dfs_owner(dv.hash[dv.nr], shards) == shard;
 }
 
 /*
@@ -514,19 +530,21 @@ static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 		     struct pinmm_decision *prefix, int *nr_prefix)
 {
 	unsigned int *before = calloc((size_t)r->nr_decisions + 1, sizeof(*before));
+	struct dfs_deviations dv;
 	bool found = false;
 
 	if (!before)
 		return false;
+	dfs_deviations(r, &dv);
 	for (int i = 0; i < r->nr_decisions; i++)
 		before[i + 1] = before[i] +
 				dfs_preempts(&r->decisions[i], r->decisions[i].pid, plain);
 	for (int j = r->nr_decisions - 1; j >= 0 && !found; j--) {
 		const struct pinmm_decision *d = &r->decisions[j];
 		int alt[64], n = alternatives(d, alt), ord = dfs_ord(d);
-		uint64_t skipped = 0, h;
+		uint64_t skipped = 0;
 		/* Taking an alternative here makes deviation number m + 1. */
-		int m = shards > 1 ? dfs_deviations(r, j, &h) : DFS_SHARD_DEPTH;
+		int m = shards > 1 ? dfs_deviations_before(&dv, j) : DFS_SHARD_DEPTH;
 
 		for (ord++; ord < n; ord++) {
 			if (before[j] + dfs_preempts(d, alt[ord], plain) > bound)
@@ -535,7 +553,7 @@ static bool dfs_next(const struct pinmm_result *r, unsigned int bound,
 			if (d->sleep & (1ULL << alt[ord]))
 				continue;
 			if (m + 1 == DFS_SHARD_DEPTH &&
-			    dfs_owner(dfs_mix(h, j, ord), shards) != shard) {
+			    dfs_owner(dfs_mix(dv.hash[m], j, ord), shards) != shard) {
 				skipped |= 1ULL << alt[ord];
 				continue;
 			}
