@@ -518,10 +518,10 @@ static u64 mix_str(u64 h, const char *str)
 	return mix(h, 0);
 }
 
-/* Folds the verdict and counters into the device digest already there. */
-static u64 end_state_digest(const struct pinmm_result *r)
+/* The device's digest (oracle_check()), the verdict and the counters. */
+static u64 end_state_digest(const struct pinmm_result *r, u64 device)
 {
-	u64 h = mix(0xcbf29ce484222325ULL, r->end_state);
+	u64 h = mix(0xcbf29ce484222325ULL, device);
 
 	h = mix(h, r->verdict);
 	h = mix(h, (u64)r->bytes_lost);
@@ -579,7 +579,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	enum watch_end end;
 	struct final_sync fs = { 0 };
 	struct task_struct *syncer = NULL;
-	u64 timeout;
+	u64 timeout, device = 0;
 	bool hung = false;
 	unsigned long pfns[16];
 	int nr_pfns = 0;
@@ -636,7 +636,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	pthread_mutex_unlock(&m->lock);
 	if (end == WATCH_DONE) {
 		long long lost = oracle_check(r->loss[0] ? NULL : r->loss,
-					      sizeof(r->loss), &r->end_state);
+					      sizeof(r->loss), &device);
 
 		r->bytes_checked = true;
 		r->bytes_lost += lost;
@@ -644,7 +644,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	snprintf(r->lockdep, sizeof(r->lockdep), "%s", lockdep_report());
 	collect_counters(r);
 	r->verdict = judge(r, hung);
-	r->end_state = end_state_digest(r);
+	r->end_state = end_state_digest(r, device);
 	r->duration_us = ktime_get_us();
 	if (strat) {
 		r->steps = det_steps();

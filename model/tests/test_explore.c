@@ -214,10 +214,10 @@ static void test_reduced_search_reaches_every_end_state(void **state)
 
 /*
  * Under seed, seed-bug-small ends in two states within bound 0: the pin
- * lands before or after writeback cleaned the page's PTE.  A run whose
- * end state the search counted replays to that same state.
+ * lands before or after writeback cleaned the page's PTE.  The same run
+ * twice ends in the same state; the other policy's run does not.
  */
-static void test_end_state_tells_runs_apart_and_replays(void **state)
+static void test_end_state_is_stable_and_tells_runs_apart(void **state)
 {
 	struct pinmm_explore_status st;
 	struct pinmm_result a, b;
@@ -510,7 +510,7 @@ int main(void)
 		cmocka_unit_test(test_pct_finds_nothing_under_the_seed),
 		cmocka_unit_test(test_bounded_search_completes_on_the_small_variant),
 		cmocka_unit_test(test_reduced_search_reaches_every_end_state),
-		cmocka_unit_test(test_end_state_tells_runs_apart_and_replays),
+		cmocka_unit_test(test_end_state_is_stable_and_tells_runs_apart),
 		cmocka_unit_test(test_independence_of_steps),
 		cmocka_unit_test(test_switch_at_a_woken_tasks_first_point_is_free),
 		cmocka_unit_test(test_probes_do_not_switch_tasks),
