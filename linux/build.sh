@@ -7,11 +7,11 @@
 #   PINMM_DEBUG=1 build.sh    same, with the lockdep/debug fragment on top
 #
 # Cache layout (root: ${PINMM_CACHE:-/var/cache/pinmm}):
-#   build/<source-version>-<config-hash>/linux-source-6.1/   one build tree
+#   build/<source-version>-<config-hash>/linux-source-6.12/  one build tree
 #   build/.../.pinmm/applied/{series,*.patch}  the series now applied to it
 #
 # The tree is keyed only by what it is unpacked and configured from (the
-# Debian package version of linux-source-6.1 and the config fragments). The
+# Debian package version of linux-source-6.12 and the config fragments). The
 # patch series is NOT part of the key: on each run the applied series is
 # compared with linux/patches/series, the differing tail is reverse-applied
 # and the new tail applied, and every file whose content came back unchanged
@@ -21,14 +21,15 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${PINMM_CACHE:-/var/cache/pinmm}
 JOBS=${PINMM_JOBS:-$(nproc)}
+SRC_PKG=linux-source-6.12
 
 log() { echo "build.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # --- 1. tools and source, installed only when missing -----------------------
 need_pkgs=()
-dpkg-query -W -f='${Status}' linux-source-6.1 2>/dev/null | grep -q 'ok installed' ||
-	need_pkgs+=(linux-source-6.1)
+dpkg-query -W -f='${Status}' $SRC_PKG 2>/dev/null | grep -q 'ok installed' ||
+	need_pkgs+=($SRC_PKG)
 for t in gcc:gcc make:make bc:bc bison:bison flex:flex patch:patch \
 	 xz:xz-utils mkfs.ext4:e2fsprogs python3:python3 flock:util-linux \
 	 perl:perl; do
@@ -43,15 +44,15 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 	apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >&2
 fi
 
-SRC_TAR=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
-[ -n "$SRC_TAR" ] || die "no /usr/src/linux-source-6.1.tar.*"
-SRC_VER=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+SRC_TAR=$(ls /usr/src/$SRC_PKG.tar.* 2>/dev/null | head -n1)
+[ -n "$SRC_TAR" ] || die "no /usr/src/$SRC_PKG.tar.*"
+SRC_VER=$(dpkg-query -W -f='${Version}' $SRC_PKG)
 
 FRAGS=("$HERE/config/pinmm.config")
 [ "${PINMM_DEBUG:-0}" = 1 ] && FRAGS+=("$HERE/config/debug.config")
 CFG_HASH=$(cat "${FRAGS[@]}" | sha256sum | cut -c1-12)
 BDIR=$CACHE/build/$SRC_VER-$CFG_HASH
-TREE=$BDIR/linux-source-6.1
+TREE=$BDIR/$SRC_PKG
 STATE=$BDIR/.pinmm
 
 mkdir -p "$CACHE/build"

@@ -7,7 +7,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${PINMM_CACHE:-/var/cache/pinmm}
-TREE=$(ls -d "$CACHE"/build/*/linux-source-6.1 2>/dev/null | head -n1)
+TREE=$(ls -d "$CACHE"/build/*/linux-source-6.12 2>/dev/null | head -n1)
 [ -n "$TREE" ] || { echo "run linux/build.sh first" >&2; exit 1; }
 errors=0
 while read -r p; do
