@@ -1,21 +1,44 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# linux/test.sh: build the kernel if needed (cached), run every scenario
+# linux/test.sh: build the kernels if needed (cached), run every scenario
 # under every policy, check the expected table, and end with
 # "N passed, N failed" (one per checked cell). Exit 0 only if all passed.
-# JSON: linux/out/results.json.
+#
+# Two kernels, from the same series:
+#   the test build       $PINMM_OUT/results.json (default linux/out)
+#   the debug build      $PINMM_OUT/debug/results.json: lockdep
+#                        (PROVE_LOCKING), DEBUG_VM, DEBUG_ATOMIC_SLEEP;
+#                        any report of theirs fails its cell
+# Extra arguments go to rig.sh (e.g. --scenario seed-bug).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${PINMM_OUT:-$HERE/out}
-mkdir -p "$OUT"
-rm -f "$OUT/results.json"
 
-"$HERE/rig.sh" --json "$OUT/results.json" "$@"
-rc=$?
-if [ $rc -ne 0 ] || [ ! -s "$OUT/results.json" ]; then
-	echo "test.sh: the rig failed (exit $rc)"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-exec python3 "$HERE/check.py" "$OUT/results.json"
+passed=0
+failed=0
+run_variant() {	# NAME OUTDIR DEBUG [rig args...]
+	local name=$1 out=$2 debug=$3 log
+	shift 3
+	mkdir -p "$out"
+	rm -f "$out/results.json"
+	echo "== linux/test.sh: the $name build"
+	if ! PINMM_OUT=$out PINMM_DEBUG=$debug "$HERE/rig.sh" \
+		--json "$out/results.json" "$@" || [ ! -s "$out/results.json" ]; then
+		echo "test.sh: the rig failed for the $name build"
+		failed=$((failed + 1))
+		return
+	fi
+	log=$(python3 "$HERE/check.py" "$out/results.json" \
+		$([ "$debug" = 1 ] && echo --debug))
+	printf '%s\n' "$log"
+	set -- $(printf '%s\n' "$log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	passed=$((passed + ${1:-0}))
+	failed=$((failed + ${2:-1}))
+}
+
+run_variant test "$OUT" 0 "$@"
+run_variant debug "$OUT/debug" 1 "$@"
+echo
+echo "linux/test.sh: both builds: $passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
