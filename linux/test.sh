@@ -5,7 +5,8 @@
 # under every policy, check the expected table, and end with
 # "N passed, N failed" (one per checked cell). Exit 0 only if all passed.
 #
-# Two kernels, from the same series:
+# First the rig's own unit tests (test_rig.py, no kernel). Then two
+# kernels, from the same series:
 #   the test build       $PINMM_OUT/results.json (default linux/out)
 #   the debug build      $PINMM_OUT/debug/results.json: lockdep
 #                        (PROVE_LOCKING), DEBUG_VM, DEBUG_ATOMIC_SLEEP;
@@ -37,6 +38,12 @@ run_variant() {	# NAME OUTDIR DEBUG [rig args...]
 	failed=$((failed + ${2:-1}))
 }
 
+echo "== linux/test.sh: the rig's judge, on consoles written by hand"
+if python3 "$HERE/test_rig.py"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 run_variant test "$OUT" 0 "$@"
 run_variant debug "$OUT/debug" 1 "$@"
 echo
