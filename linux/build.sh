@@ -6,7 +6,8 @@
 #   linux/build.sh            build (or bring up to date); print the kernel path
 #   PINMM_DEBUG=1 build.sh    same, with the lockdep/debug fragment on top
 #
-# Cache layout (root: ${PINMM_CACHE:-/var/cache/pinmm}):
+# Cache layout (root: ${PINMM_CACHE:-/var/cache/pinmm}; the four trees
+# used last are kept):
 #   build/<source-version>-<config-hash>/linux-source-6.12/  one build tree
 #   build/.../.pinmm/applied/{series,*.patch}  the series now applied to it
 #
@@ -181,4 +182,13 @@ if ! make ARCH=um -j"$JOBS" linux > "$BDIR/build.log" 2>&1; then
 	die "kernel build failed"
 fi
 log "built in $(( $(date +%s) - start ))s"
+
+# --- 6. keep the cache bounded: the four trees used last stay -----------------
+touch "$STATE/used"
+ls -dt "$CACHE"/build/*/.pinmm/used 2>/dev/null | tail -n +5 |
+while read -r used; do
+	old=$(dirname "$(dirname "$used")")
+	log "removing the unused tree $old"
+	rm -rf "$old"
+done
 echo "$TREE/linux"

@@ -30,6 +30,16 @@ def fsyncs_kept(r, at_least=2):
                   r["bytes_lost"]))
 
 
+def fsyncs_kept_or_eio(r):
+    """A poisoned dirty page is lost, and fsync says so once with EIO."""
+    f = r["fsyncs"]
+    bad = [x for x in f if x.get("ret") not in (0, -5) or x.get("lost") != 0]
+    return ok_if(len(f) >= 2 and not bad and r["bytes_lost"] == 0,
+                 "fsyncs returned %s, none lost a promised byte; "
+                 "bytes_lost=%s" % ([x.get("ret") for x in f],
+                                    r["bytes_lost"]))
+
+
 def counter(r, name):
     return r["counters"].get(name, 0)
 
@@ -115,8 +125,12 @@ def refused_efault(r):
     return ok_if("14" in (r["evidence"] or ""), r["evidence"])
 
 
-def not_applicable(r):
-    return ok_if(r["evidence"], r["evidence"])
+def panel_matches(r):
+    """fb-defio: the panel holds every byte written, all 16 pages."""
+    return ok_if(r["bytes_lost"] == 0 and
+                 r["details"].get("bytes_checked") == 16 * 4096,
+                 "panel: %s of %s bytes differ" % (
+                     r["bytes_lost"], r["details"].get("bytes_checked")))
 
 
 # gup-selftests: what each policy gives. The two R/W long-term pins of a
@@ -230,9 +244,26 @@ EXPECT = {
         fsyncs_kept, detail_at_least("extend_mkclean_waited", 1),
         detail_is("extend_returned_after_unpin", 1))),
     ("isize-extend", "upstream"): ("pass", NO_WAIT("extend")),
-    ("memory-failure", "vanilla"): ("n/a", not_applicable),
-    ("memory-failure", "seed"): ("n/a", not_applicable),
-    ("memory-failure", "upstream"): ("n/a", not_applicable),
+    ("memory-failure", "vanilla"): ("pass", also(
+        NO_WAIT("poison"), detail_is("poison_result",
+                                     "Device or resource busy"))),
+    ("memory-failure", "seed"): ("pass", also(
+        fsyncs_kept_or_eio, detail_at_least("poison_mkclean_waited", 1),
+        detail_is("poison_returned_after_unpin", 1))),
+    ("memory-failure", "upstream"): ("pass", also(
+        NO_WAIT("poison"), detail_is("poison_result",
+                                     "Device or resource busy"))),
+    ("memory-failure-dirty-release", "vanilla"): ("pass", NO_WAIT("poison")),
+    ("memory-failure-dirty-release", "seed"): ("hang", hung_in(
+        "folio_wait_dma_unpinned", "memory_failure",
+        "unpin_user_pages_dirty_lock", "__folio_lock")),
+    ("memory-failure-dirty-release", "upstream"): ("pass", NO_WAIT("poison")),
+    ("fb-defio", "vanilla"): ("pass", also(
+        panel_matches, detail_is("defio_mkclean_waited", 0))),
+    ("fb-defio", "seed"): ("pass", also(
+        panel_matches, detail_at_least("defio_mkclean_waited", 1))),
+    ("fb-defio", "upstream"): ("pass", also(
+        panel_matches, detail_is("defio_mkclean_waited", 0))),
     ("multi-pin", "vanilla"): ("oops", bug_in_ext4_writeback),
     ("multi-pin", "seed"): ("pass", also(
         fsyncs_kept, counter_at_least("mkclean_skipped", 1),

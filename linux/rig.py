@@ -38,6 +38,8 @@ SCENARIOS = {
     "truncate-after-writeback": 4096,
     "isize-extend": 1024,
     "memory-failure": 4096,
+    "memory-failure-dirty-release": 4096,
+    "fb-defio": 4096,
     "multi-pin": 4096,
     "many-refs": 4096,
     "fsync-after-skip": 4096,
@@ -317,17 +319,24 @@ def judge(policy, scen, lines, timed_out, secs):
     if warn_i is not None:
         return verdict("warn", lines[warn_i] + "\n  " + " <- ".join(
             r["details"]["warning_trace"][:10]))
-    return verdict("pass", "%d fsyncs kept their promise (%d bytes checked); "
-                   "%s bytes checked after remount, 0 lost" % (
-                       len(r["fsyncs"]),
+    if not r["fsyncs"]:
+        return verdict("pass", "%s bytes checked at the end, 0 lost" %
+                       result.get("bytes_checked"))
+    failed = [f for f in r["fsyncs"] if f.get("ret")]
+    return verdict("pass", "%d fsyncs kept their promise (%d bytes checked)%s; "
+                   "%s bytes checked at the end, 0 lost" % (
+                       len(r["fsyncs"]) - len(failed),
                        sum(f.get("checked", 0) for f in r["fsyncs"]),
+                       "".join("; fsync %s returned %d" % (f["name"], f["ret"])
+                               for f in failed),
                        result.get("bytes_checked")))
 
 
 def short(r):
     v = r["verdict"]
     d = r["details"]
-    waited = [k for k in ("fsync", "extend", "punch", "truncate", "poison")
+    waited = [k for k in ("fsync", "extend", "punch", "truncate", "poison",
+                          "defio")
               if d.get(k + "_mkclean_waited", 0) >= 1]
     if v == "pass" and waited:
         v += " (%s waited)" % waited[0]

@@ -55,6 +55,7 @@ struct counters {
 void read_counters(struct counters *c);
 long long counter(const struct counters *c, const char *name);
 long long pinmm_now(const char *name);
+void report_counters(void);
 extern struct counters cnt_start;
 
 /*
@@ -116,7 +117,7 @@ struct scenario {
 	void (*fn)(void);
 };
 extern const struct scenario fsync_scenarios[], truncate_scenarios[],
-	reclaim_scenarios[], selftest_scenarios[];
+	reclaim_scenarios[], fb_scenarios[], selftest_scenarios[];
 const struct scenario *find_scenario(const char *name);
 
 #endif /* PINMM_GUEST_H */

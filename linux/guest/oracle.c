@@ -341,7 +341,6 @@ void remount(void)
 void oracle_finish(int fd, void *map, size_t maplen)
 {
 	size_t lost = 0, first = (size_t)-1, checked = 0, unpromised = 0;
-	struct counters c;
 	struct stat sb;
 	uint8_t *buf;
 
@@ -376,11 +375,7 @@ void oracle_finish(int fd, void *map, size_t maplen)
 	close(fd);
 	free(buf);
 
-	read_counters(&c);
-	for (int i = 0; i < c.n; i++)
-		if (strcmp(c.name[i], "last_wait_end_ns") &&
-		    strcmp(c.name[i], "mkclean_waiting"))
-			kv(c.name[i], "%lld", c.v[i] - counter(&cnt_start, c.name[i]));
+	report_counters();
 	printf("PINMM-RESULT refused=0 bytes_checked=%zu bytes_lost=%zu first_lost=%lld size_ok=%d unpromised=%zu\n",
 	       checked, lost, first == (size_t)-1 ? -1LL : (long long)first,
 	       (size_t)sb.st_size == file_size, unpromised);

@@ -150,6 +150,18 @@ long long pinmm_now(const char *name)
 	return counter(&c, name);
 }
 
+/* What the run added to each /proc/pinmm counter (not the gauges). */
+void report_counters(void)
+{
+	struct counters c;
+
+	read_counters(&c);
+	for (int i = 0; i < c.n; i++)
+		if (strcmp(c.name[i], "last_wait_end_ns") &&
+		    strcmp(c.name[i], "mkclean_waiting"))
+			kv(c.name[i], "%lld", c.v[i] - counter(&cnt_start, c.name[i]));
+}
+
 int wait_counter_or(const char *name, long long at_least,
 		    int (*done)(void *), void *arg)
 {

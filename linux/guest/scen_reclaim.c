@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,10 +194,18 @@ static void scen_many_refs(void)
 
 struct poison_job {
 	struct dev *d;
+	int dirty;
 	volatile int done;
 	int waited;
 	uint64_t unpin_ns;
 };
+
+static volatile sig_atomic_t sigbus_code = -1;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	sigbus_code = si->si_code;
+}
 
 static int poison_done(void *arg)
 {
@@ -208,55 +217,83 @@ static void *release_when_waited(void *arg)
 	struct poison_job *j = arg;
 
 	j->waited = wait_counter_or("mkclean_waiting", 1, poison_done, j);
-	j->unpin_ns = dev_unpin(j->d, 1);
+	j->unpin_ns = dev_unpin(j->d, j->dirty);
 	return NULL;
 }
 
 /*
- * A pinned page that cleaning writeback has cleaned (its PTE may still
- * be dirty) is poisoned. memory_failure() cleans its PTEs to learn
- * whether it is dirty before it unmaps it; the device releases as soon
- * as that waits, or once the poisoning is done.
+ * A pinned page is poisoned. memory_failure() calls folio_mkclean() only
+ * on a page whose dirty flag is clear, to learn whether a PTE dirtied it:
+ * so cleaning writeback runs first, and under seed it leaves the PTE
+ * dirty. The device releases as soon as memory_failure() waits for it,
+ * or once the poisoning returned. A NIC pins for read and releases clean;
+ * a device that wrote releases dirty, which takes the page lock when the
+ * page is clean.
+ *
+ * If the page turns out dirty, its data is lost with it and the kernel
+ * sends SIGBUS (BUS_MCEERR_*) to the processes that map it, this one
+ * included: that is the kernel's answer, recorded, not a failure.
  */
-static void scen_memory_failure(void)
+static void poison_pinned_page(int device_wrote)
 {
 	const size_t n = 8 * PS;
 	int fd = oracle_create(n);
 	uint8_t *map = map_file(fd, n);
-	struct poison_job j = { 0 };
+	struct poison_job j = { .dirty = device_wrote };
+	struct sigaction sa = { .sa_sigaction = on_sigbus,
+				.sa_flags = SA_SIGINFO };
 	struct dev d;
 	pthread_t t;
 	uint64_t t0, t1;
 	long long w0;
+	int ret, err;
 
 	oracle_store(map, 0, n, 1);
-	dev_open(&d, "device");
-	dev_pin_or_refuse(&d, map, 2 * PS, PS, 0);
+	dev_open(&d, device_wrote ? "device" : "NIC");
+	dev_pin_or_refuse(&d, map, 2 * PS, PS,
+			  device_wrote ? 0 : PINMM_DMA_READ);
 	clean_writeback(fd);
-	dev_write(&d, 0, PS, 1000, 1);
+	if (device_wrote)
+		dev_write(&d, 0, PS, 1000, 1);
 	j.d = &d;
 	if (pthread_create(&t, NULL, release_when_waited, &j))
 		fail("pthread_create");
+	if (sigaction(SIGBUS, &sa, NULL))
+		fail("sigaction");
 	w0 = pinmm_now("mkclean_waited");
 	t0 = now_ns();
-	if (madvise(map + 2 * PS, PS, MADV_HWPOISON)) {
-		int err = errno;
-
-		j.done = 1;
-		pthread_join(t, NULL);
-		if (err == EINVAL)
-			not_applicable("MADV_HWPOISON: EINVAL: this kernel has no CONFIG_MEMORY_FAILURE");
-		errno = err;
-		fail("madvise(MADV_HWPOISON)");
-	}
+	ret = madvise(map + 2 * PS, PS, MADV_HWPOISON);
+	err = errno;
 	t1 = now_ns();
 	j.done = 1;
 	pthread_join(t, NULL);
+	if (ret && err == EINVAL)
+		not_applicable("MADV_HWPOISON: EINVAL: this kernel has no CONFIG_MEMORY_FAILURE");
+	/* EBUSY: poisoned, but not recovered (the page was in use) */
+	if (ret && err != EBUSY) {
+		errno = err;
+		fail("madvise(MADV_HWPOISON)");
+	}
 	oracle_dead(2 * PS, PS);
+	kv("poison_result", "%s", ret ? strerror(err) : "recovered");
+	kv("poison_sigbus", "%s", sigbus_code == BUS_MCEERR_AR ? "BUS_MCEERR_AR" :
+	   sigbus_code == BUS_MCEERR_AO ? "BUS_MCEERR_AO" :
+	   sigbus_code < 0 ? "none" : "other");
 	kv("poison_ms", "%.1f", (t1 - t0) / 1e6);
 	kv("poison_mkclean_waited", "%lld", pinmm_now("mkclean_waited") - w0);
 	kv("poison_returned_after_unpin", "%d", t1 >= j.unpin_ns);
 	oracle_finish(fd, map, n);	/* never touches the poisoned page */
+}
+
+static void scen_memory_failure(void)
+{
+	poison_pinned_page(0);
+}
+
+/* Kernel only: the same with a device that wrote and releases dirty. */
+static void scen_memory_failure_dirty_release(void)
+{
+	poison_pinned_page(1);
 }
 
 const struct scenario reclaim_scenarios[] = {
@@ -264,5 +301,6 @@ const struct scenario reclaim_scenarios[] = {
 	{ "multi-pin", scen_multi_pin },
 	{ "many-refs", scen_many_refs },
 	{ "memory-failure", scen_memory_failure },
+	{ "memory-failure-dirty-release", scen_memory_failure_dirty_release },
 	{ NULL, NULL },
 };

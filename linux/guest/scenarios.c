@@ -32,7 +32,7 @@ void pageout(void *addr, size_t len)
 }
 
 static const struct scenario *const groups[] = {
-	reclaim_scenarios, fsync_scenarios, truncate_scenarios,
+	reclaim_scenarios, fsync_scenarios, truncate_scenarios, fb_scenarios,
 	selftest_scenarios,
 };
 
