@@ -11,6 +11,7 @@
 #   the debug build      $PINMM_OUT/debug/results.json: lockdep
 #                        (PROVE_LOCKING), DEBUG_VM, DEBUG_ATOMIC_SLEEP;
 #                        any report of theirs fails its cell
+# Last, checkpatch over the series must report no error.
 # Extra arguments go to rig.sh (e.g. --scenario seed-bug).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -46,6 +47,12 @@ else
 fi
 run_variant test "$OUT" 0 "$@"
 run_variant debug "$OUT/debug" 1 "$@"
+echo "== linux/test.sh: checkpatch over the series (0 errors wanted)"
+if "$HERE/checkpatch.sh"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
 echo
 echo "linux/test.sh: both builds: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
