@@ -12,6 +12,11 @@
  * mapping of an ext4 file and on a shared mapping of a tmpfs file;
  * gup_longterm runs its matrix with /tmp on tmpfs and its working
  * directory (the "local tmpfile") on the ext4 file system under test.
+ *
+ * The guest's / is the host's, and the run directory may well be under
+ * the host's /tmp, so /tmp is replaced only in gup_longterm's own mount
+ * namespace (its tmpfile() goes to /tmp whatever TMPDIR says), after it
+ * has its working directory and its program open.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,11 +43,23 @@ static void make_sized(const char *path, size_t size)
 	close(fd);
 }
 
-static void run(const char *tag, const char *prog, char *const args[])
+/* In the child: a mount namespace of its own, with a tmpfs on /tmp. */
+static void private_tmp(void)
+{
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/tmp", "tmpfs", 0, "size=16m")) {
+		printf("PINMM-ENV private /tmp: %s\n", strerror(errno));
+		_exit(125);
+	}
+}
+
+static void run(const char *tag, const char *prog, char *const args[],
+		int own_tmp)
 {
 	char *path = path_in(st_dir, prog), line[1024];
 	char *argv[16] = { path };
-	int p[2], status, i;
+	int p[2], status, i, exe;
 	FILE *out;
 	pid_t pid;
 
@@ -57,9 +75,12 @@ static void run(const char *tag, const char *prog, char *const args[])
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		close(p[0]);
-		if (chdir(mnt_dir))
+		exe = open(path, O_RDONLY | O_CLOEXEC);
+		if (exe < 0 || chdir(mnt_dir))
 			_exit(126);
-		execv(path, argv);
+		if (own_tmp)
+			private_tmp();
+		fexecve(exe, argv, environ);
 		_exit(127);
 	}
 	close(p[1]);
@@ -79,7 +100,8 @@ static void run(const char *tag, const char *prog, char *const args[])
 static void scen_gup_selftests(void)
 {
 	char *ext4_file = path_in(mnt_dir, "gup_test_file");
-	char *tmpfs_file = "/tmp/gup_test_file";
+	char *tmpfs_dir = path_in(run_dir, "tmpfs");
+	char *tmpfs_file = path_in(tmpfs_dir, "gup_test_file");
 
 	st_dir = getenv("PINMM_SELFTESTS");
 	if (!st_dir)
@@ -89,22 +111,23 @@ static void scen_gup_selftests(void)
 		env_fail("mount debugfs: %s", strerror(errno));
 	if (access("/sys/kernel/debug/gup_test", R_OK))
 		env_fail("no /sys/kernel/debug/gup_test: CONFIG_GUP_TEST is off");
-	/* The guest's own /tmp, so that gup_longterm's tmpfile() is tmpfs. */
-	if (mount("tmpfs", "/tmp", "tmpfs", 0, "size=16m"))
-		env_fail("mount tmpfs on /tmp: %s", strerror(errno));
+	if ((mkdir(tmpfs_dir, 0755) && errno != EEXIST) ||
+	    mount("tmpfs", tmpfs_dir, "tmpfs", 0, "size=16m"))
+		env_fail("mount tmpfs on %s: %s", tmpfs_dir, strerror(errno));
 	make_sized(ext4_file, 1 << 20);
 	make_sized(tmpfs_file, 1 << 20);
 
-	run("gup_fast-anon", "gup_test", (char *[]){ "-u", "-m", "1", NULL });
-	run("pin_fast-anon", "gup_test", (char *[]){ "-a", "-m", "1", NULL });
-	run("pin_longterm-anon", "gup_test", (char *[]){ "-L", "-m", "1", NULL });
+	run("gup_fast-anon", "gup_test", (char *[]){ "-u", "-m", "1", NULL }, 0);
+	run("pin_fast-anon", "gup_test", (char *[]){ "-a", "-m", "1", NULL }, 0);
+	run("pin_longterm-anon", "gup_test",
+	    (char *[]){ "-L", "-m", "1", NULL }, 0);
 	run("pin_fast-ext4-shared", "gup_test",
-	    (char *[]){ "-a", "-m", "1", "-S", "-f", ext4_file, NULL });
+	    (char *[]){ "-a", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
 	run("pin_longterm-ext4-shared", "gup_test",
-	    (char *[]){ "-L", "-m", "1", "-S", "-f", ext4_file, NULL });
+	    (char *[]){ "-L", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
 	run("pin_longterm-tmpfs-shared", "gup_test",
-	    (char *[]){ "-L", "-m", "1", "-S", "-f", tmpfs_file, NULL });
-	run("gup_longterm", "gup_longterm", (char *[]){ NULL });
+	    (char *[]){ "-L", "-m", "1", "-S", "-f", tmpfs_file, NULL }, 0);
+	run("gup_longterm", "gup_longterm", (char *[]){ NULL }, 1);
 	printf("PINMM-SELFTESTS-DONE\n");
 	fflush(stdout);
 }
