@@ -304,6 +304,50 @@ EXPECT = {
 }
 
 
+# bounce: nothing waits, nothing is written while pinned, every promise is
+# kept; what each cell adds to that.
+def no_unstable(r):
+    return ok_if(counter(r, "unstable_writes") == 0 and
+                 "unstable_writes" in r["counters"],
+                 "unstable_writes=%s" % r["counters"].get("unstable_writes"))
+
+
+def nothing_waited(r):
+    return ok_if(counter(r, "mkclean_waited") == 0,
+                 "mkclean_waited=%s" % counter(r, "mkclean_waited"))
+
+
+BOUNCE = {
+    "baseline": [fsyncs_kept],
+    "seed-bug": [fsyncs_kept, counter_at_least("writeback_skipped", 1),
+                 counter_at_least("reclaim_pinned_kept", 1)],
+    "dma-writeback": [fsyncs_kept, counter_at_least("writeback_skipped", 1),
+                      detail_at_least("dma_generations", 20)],
+    "fsync-during-dma": [fsyncs_kept, detail_is("fsync_returned_after_unpin",
+                                                0),
+                         counter_at_least("bounce_copies", 1)],
+    "longterm-fsync": [fsyncs_kept, counter_at_least("bounce_copies", 1)],
+    "journal-deadlock": [fsyncs_kept, counter_at_least("bounce_copies", 1)],
+    "truncate-during-dma": [fsyncs_kept, checked_bytes(TRUNC_LIVE)],
+    "truncate-after-writeback": [fsyncs_kept, checked_bytes(TRUNC_LIVE),
+                                 counter_at_least("writeback_skipped", 1)],
+    "isize-extend": [fsyncs_kept],
+    "memory-failure": [fsyncs_kept_or_eio],
+    "memory-failure-dirty-release": [fsyncs_kept_or_eio],
+    "fb-defio": [panel_matches],
+    "multi-pin": [fsyncs_kept, counter_at_least("writeback_skipped", 1)],
+    "many-refs": [fsyncs_kept, detail_at_least("pin_false_positives", 1)],
+    "fsync-after-skip": [fsyncs_kept, counter_at_least("bounce_copies", 1)],
+    "fsync-own-pin": [fsyncs_kept, counter_at_least("bounce_copies", 1)],
+    "munmap-after-writeback": [fsyncs_kept,
+                               counter_at_least("writeback_skipped", 1)],
+}
+for _s, _checks in BOUNCE.items():
+    EXPECT[(_s, "bounce")] = ("pass", also(*_checks, no_unstable,
+                                           nothing_waited))
+EXPECT[("gup-selftests", "bounce")] = ("pass", gup_selftests("bounce"))
+
+
 def main():
     args = sys.argv[1:]
     debug = "--debug" in args
