@@ -132,6 +132,36 @@ uint64_t dev_unpin(struct dev *d, int dirty)
 	return st.unpin_ns;
 }
 
+int flag_set(void *arg)
+{
+	return *(volatile int *)arg;
+}
+
+static void *release_thread(void *arg)
+{
+	struct release_job *j = arg;
+
+	j->waited = wait_counter_or("mkclean_waiting", 1, j->done, j->arg);
+	j->release_ns = now_ns();
+	if (j->stop)
+		dev_stop(j->d, &j->st);
+	else if (j->wlen)
+		dev_write(j->d, 0, j->wlen, j->seed, 1);
+	j->unpin_ns = dev_unpin(j->d, j->dirty);
+	return NULL;
+}
+
+void release_start(struct release_job *j)
+{
+	if (pthread_create(&j->thread, NULL, release_thread, j))
+		fail("pthread_create");
+}
+
+void release_join(struct release_job *j)
+{
+	pthread_join(j->thread, NULL);
+}
+
 /* Release after allocating [off, off + len) of the file fd. */
 uint64_t dev_complete(struct dev *d, int fd, size_t off, size_t len,
 		      int dirty)

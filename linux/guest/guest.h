@@ -22,6 +22,7 @@
 #ifndef PINMM_GUEST_H
 #define PINMM_GUEST_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -106,6 +107,32 @@ uint64_t dev_complete(struct dev *d, int fd, size_t off, size_t len,
 		      int dirty);
 void dev_status(struct dev *d, struct pinmm_dma_status *st);
 uint32_t dev_wait_generations(struct dev *d, uint32_t n);
+
+/*
+ * The device's side of "release while someone waits" (dev.c): a thread
+ * that releases the pages as soon as a task waits for the unpin
+ * (/proc/pinmm's mkclean_waiting), or once done(arg) says that the call
+ * that could have waited has returned without. Before the release it
+ * stops the device's writer thread (stop) or writes wlen bytes once more.
+ */
+struct release_job {
+	struct dev *d;
+	int (*done)(void *arg);
+	void *arg;
+	int dirty;
+	int stop;
+	size_t wlen;
+	uint32_t seed;
+	/* what happened */
+	pthread_t thread;
+	int waited;		/* a task was waiting for the unpin */
+	uint64_t release_ns;	/* when the release began */
+	uint64_t unpin_ns;	/* when the device finished the unpin */
+	struct pinmm_dma_status st;
+};
+void release_start(struct release_job *j);
+void release_join(struct release_job *j);
+int flag_set(void *arg);	/* done() for a volatile int flag */
 
 /* helpers shared by scenarios (scenarios.c) */
 void clean_writeback(int fd);

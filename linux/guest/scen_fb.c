@@ -52,41 +52,19 @@ static void fb_store(uint8_t *fb, size_t off, size_t len, int gen)
 		fb[i] = want[i] = proc_pattern(gen, i);
 }
 
-struct fb_release {
-	struct dev *d;
-	long flushes0;
-	int waited;
-};
-
-static int flushed_while_pinned(void *arg)
+static int flushed_since(void *arg)
 {
-	struct fb_release *j = arg;
-
-	return flushes() > j->flushes0;
-}
-
-/* Release when the worker waits for us, or once it flushed without. */
-static void *release_when_waited(void *arg)
-{
-	struct fb_release *j = arg;
-
-	j->waited = wait_counter_or("mkclean_waiting", 1, flushed_while_pinned,
-				    j);
-	if (ioctl(j->d->fd, PINMM_DMA_IOC_UNPIN, 1UL))
-		fail("PINMM_DMA_IOC_UNPIN");
-	note("%s released dirty", j->d->name);
-	return NULL;
+	return flushes() > *(long *)arg;
 }
 
 static void scen_fb_defio(void)
 {
 	struct pinmm_dma_write w = { .len = 8 * PS, .seed = 1200, .count = 1 };
-	struct fb_release j = { 0 };
+	struct release_job j = { .done = flushed_since, .dirty = 1 };
 	size_t checked = 0, lost = 0, first = (size_t)-1;
 	uint8_t *fb, *panel = malloc(FB_SIZE);
-	long waited0;
+	long waited0, flushes0;
 	struct dev d;
-	pthread_t t;
 	int fd, pfd;
 
 	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
@@ -112,11 +90,11 @@ static void scen_fb_defio(void)
 		want[i] = pinmm_dma_pattern(1200, i);
 	waited0 = pinmm_now("mkclean_waited");
 	j.d = &d;
-	j.flushes0 = flushes();
-	if (pthread_create(&t, NULL, release_when_waited, &j))
-		fail("pthread_create");
-	pthread_join(t, NULL);
-	wait_flushes(j.flushes0 + 1);
+	flushes0 = flushes();
+	j.arg = &flushes0;
+	release_start(&j);
+	release_join(&j);
+	wait_flushes(flushes0 + 1);
 	kv("defio_mkclean_waited", "%lld", pinmm_now("mkclean_waited") - waited0);
 
 	/* Touch every page again so that the next flush sends all of it. */

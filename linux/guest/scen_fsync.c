@@ -67,38 +67,6 @@ static void scen_dma_writeback(void)
 	oracle_finish(fd, map, n);
 }
 
-struct release_job {
-	struct dev *d;
-	int stop;		/* stop the device's writer thread first */
-	volatile int *done;	/* the call we release during has returned */
-	int waited;		/* it was waiting for the unpin when we did */
-	uint64_t release_ns;	/* when the thread called UNPIN */
-	uint64_t unpin_ns;	/* when the device finished the unpin */
-	struct pinmm_dma_status st;
-};
-
-static int flag_set(void *arg)
-{
-	return *(volatile int *)arg;
-}
-
-/*
- * The device's side: release as soon as someone waits for the unpin, or
- * once the call that might have waited has returned without waiting.
- */
-static void *release_when_waited(void *arg)
-{
-	struct release_job *j = arg;
-
-	j->waited = wait_counter_or("mkclean_waiting", 1, flag_set,
-				    (void *)j->done);
-	if (j->stop)
-		dev_stop(j->d, &j->st);
-	j->release_ns = now_ns();
-	j->unpin_ns = dev_unpin(j->d, 1);
-	return NULL;
-}
-
 /*
  * fsync while the device is writing: the device releases when fsync
  * waits for it (seed), or after fsync returned (the others).
@@ -109,10 +77,10 @@ static void scen_fsync_during_dma(void)
 	int fd = oracle_create(n);
 	uint8_t *map = map_file(fd, n);
 	volatile int done = 0;
-	struct release_job j = { .stop = 1, .done = &done };
+	struct release_job j = { .done = flag_set, .arg = (void *)&done,
+				 .dirty = 1, .stop = 1 };
 	struct counters c0, c1;
 	struct dev d;
-	pthread_t t;
 	uint64_t t0, t1;
 
 	oracle_store(map, 0, n, 1);		/* dirty */
@@ -121,8 +89,7 @@ static void scen_fsync_during_dma(void)
 	dev_start(&d, 8 * PS, 200, 2000);
 	dev_wait_generations(&d, 1);		/* mid-DMA */
 	j.d = &d;
-	if (pthread_create(&t, NULL, release_when_waited, &j))
-		fail("pthread_create");
+	release_start(&j);
 	read_counters(&c0);
 	t0 = now_ns();
 	if (oracle_fsync(fd, "during-dma"))
@@ -130,7 +97,7 @@ static void scen_fsync_during_dma(void)
 	t1 = now_ns();
 	done = 1;
 	read_counters(&c1);
-	pthread_join(t, NULL);
+	release_join(&j);
 	kv("fsync_ms", "%.1f", (t1 - t0) / 1e6);
 	kv("fsync_end_minus_unpin_ms", "%.1f",
 	   ((double)t1 - (double)j.unpin_ns) / 1e6);

@@ -192,33 +192,11 @@ static void scen_many_refs(void)
 	oracle_finish(fd, map, n);
 }
 
-struct poison_job {
-	struct dev *d;
-	int dirty;
-	volatile int done;
-	int waited;
-	uint64_t unpin_ns;
-};
-
 static volatile sig_atomic_t sigbus_code = -1;
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	sigbus_code = si->si_code;
-}
-
-static int poison_done(void *arg)
-{
-	return ((struct poison_job *)arg)->done;
-}
-
-static void *release_when_waited(void *arg)
-{
-	struct poison_job *j = arg;
-
-	j->waited = wait_counter_or("mkclean_waiting", 1, poison_done, j);
-	j->unpin_ns = dev_unpin(j->d, j->dirty);
-	return NULL;
 }
 
 /*
@@ -239,11 +217,12 @@ static void poison_pinned_page(int device_wrote)
 	const size_t n = 8 * PS;
 	int fd = oracle_create(n);
 	uint8_t *map = map_file(fd, n);
-	struct poison_job j = { .dirty = device_wrote };
+	volatile int done = 0;
+	struct release_job j = { .done = flag_set, .arg = (void *)&done,
+				 .dirty = device_wrote };
 	struct sigaction sa = { .sa_sigaction = on_sigbus,
 				.sa_flags = SA_SIGINFO };
 	struct dev d;
-	pthread_t t;
 	uint64_t t0, t1;
 	long long w0;
 	int ret, err;
@@ -256,8 +235,7 @@ static void poison_pinned_page(int device_wrote)
 	if (device_wrote)
 		dev_write(&d, 0, PS, 1000, 1);
 	j.d = &d;
-	if (pthread_create(&t, NULL, release_when_waited, &j))
-		fail("pthread_create");
+	release_start(&j);
 	if (sigaction(SIGBUS, &sa, NULL))
 		fail("sigaction");
 	w0 = pinmm_now("mkclean_waited");
@@ -265,8 +243,8 @@ static void poison_pinned_page(int device_wrote)
 	ret = madvise(map + 2 * PS, PS, MADV_HWPOISON);
 	err = errno;
 	t1 = now_ns();
-	j.done = 1;
-	pthread_join(t, NULL);
+	done = 1;
+	release_join(&j);
 	if (ret && err == EINVAL)
 		not_applicable("MADV_HWPOISON: EINVAL: this kernel has no CONFIG_MEMORY_FAILURE");
 	/* EBUSY: poisoned, but not recovered (the page was in use) */

@@ -16,41 +16,6 @@
 
 #include "guest.h"
 
-struct release_job {
-	struct dev *d;
-	volatile int *done;	/* the calls we release during returned */
-	int waited;		/* one was waiting for the unpin */
-	size_t wlen;		/* write this many bytes once more first */
-	uint32_t seed;
-	uint64_t release_ns;	/* when the thread began the release */
-	uint64_t unpin_ns;	/* when the device finished the unpin */
-	struct pinmm_dma_status st;
-};
-
-static int flag_set(void *arg)
-{
-	return *(volatile int *)arg;
-}
-
-/*
- * The device's side: it releases as soon as a call waits for the unpin,
- * or once the calls it could block have all returned.
- */
-static void *release_when_waited(void *arg)
-{
-	struct release_job *j = arg;
-
-	j->waited = wait_counter_or("mkclean_waiting", 1, flag_set,
-				    (void *)j->done);
-	j->release_ns = now_ns();
-	if (j->wlen)
-		dev_write(j->d, 0, j->wlen, j->seed, 1);
-	else
-		dev_stop(j->d, &j->st);
-	j->unpin_ns = dev_unpin(j->d, 1);
-	return NULL;
-}
-
 /* Timing and wait evidence of one call made while the device is pinned. */
 struct timed_op {
 	const char *name;
@@ -96,10 +61,10 @@ static void scen_truncate_during_dma(void)
 	int fd = oracle_create(n);
 	uint8_t *map = map_file(fd, n);
 	volatile int done = 0;
-	struct release_job j = { .done = &done };
+	struct release_job j = { .done = flag_set, .arg = (void *)&done,
+				 .dirty = 1, .stop = 1 };
 	struct timed_op tr = { .name = "truncate" }, ph = { .name = "punch" };
 	struct dev d;
-	pthread_t t;
 	uint32_t gen;
 
 	write_str("/proc/sys/vm/dirty_writeback_centisecs", "0");
@@ -108,8 +73,7 @@ static void scen_truncate_during_dma(void)
 	dev_pin_or_refuse(&d, map, 4 * PS, 8 * PS, 0);
 	dev_start(&d, 8 * PS, 400, 1000);
 	j.d = &d;
-	if (pthread_create(&t, NULL, release_when_waited, &j))
-		fail("pthread_create");
+	release_start(&j);
 
 	gen = dev_wait_generations(&d, 1);	/* mid-DMA */
 	op_begin(&tr);
@@ -129,7 +93,7 @@ static void scen_truncate_during_dma(void)
 	note("punched file pages 5-6");
 	done = 1;
 
-	pthread_join(t, NULL);
+	release_join(&j);
 	op_report(&tr, &j);
 	op_report(&ph, &j);
 	kv("dma_generations", "%u", j.st.generations);
@@ -185,10 +149,10 @@ static void scen_isize_extend(void)
 	int fd = oracle_create(old);
 	uint8_t *map = map_file(fd, 3 * PS);
 	volatile int done = 0;
-	struct release_job j = { .done = &done, .seed = 501, .wlen = 1000 };
+	struct release_job j = { .done = flag_set, .arg = (void *)&done,
+				 .dirty = 1, .seed = 501, .wlen = 1000 };
 	struct timed_op ex = { .name = "extend" };
 	struct dev d;
-	pthread_t t;
 
 	write_str("/proc/sys/vm/dirty_writeback_centisecs", "0");
 	oracle_store(map, 0, old, 1);
@@ -196,14 +160,13 @@ static void scen_isize_extend(void)
 	dev_pin_or_refuse(&d, map, 2 * PS, PS, 0);
 	dev_write(&d, 0, 1000, 500, 1);
 	j.d = &d;
-	if (pthread_create(&t, NULL, release_when_waited, &j))
-		fail("pthread_create");
+	release_start(&j);
 	op_begin(&ex);
 	if (ftruncate(fd, new))
 		fail("truncate up");
 	op_end(&ex);
 	done = 1;
-	pthread_join(t, NULL);
+	release_join(&j);
 	oracle_resize(new);
 	op_report(&ex, &j);
 	kv("extend_returned_after_unpin", "%d", ex.t1 >= j.unpin_ns);
