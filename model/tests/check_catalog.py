@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check every catalog scenario's verdicts against SCENARIOS.md.
+"""Check every catalog scenario's verdicts against docs/catalog.md.
 
 For each scenario and policy, runs `pinmm run NAME --policy P --runs N
 --json` from a fixed seed and checks every run: the verdict the table says

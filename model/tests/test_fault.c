@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, paths 1-4: the read fault, the write fault and
+ * docs/semantics.md §3, paths 1-4: the read fault, the write fault and
  * ->page_mkwrite, a CPU store through the page tables, and
  * get_user_pages(FOLL_WRITE).
  *

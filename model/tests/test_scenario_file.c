@@ -23,7 +23,7 @@
 #define PAGE 4096ULL
 
 /*
- * seed-bug (SEMANTICS.md section 7).  The process writes a 16-page file
+ * seed-bug (docs/semantics.md §7).  The process writes a 16-page file
  * through a shared mapping; a device pins it and writes it by DMA in eight
  * bursts a millisecond apart, then releases it dirty.  The flusher cleans
  * every 200 us; kswapd scans the file LRU every 300 us from the moment the

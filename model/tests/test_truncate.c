@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, path 9: truncate, hole punch, and
+ * docs/semantics.md §3, path 9: truncate, hole punch, and
  * pagecache_isize_extended() with 1 KiB blocks (and, under the seed
  * policy, its wait for a pinned page).
  */
