@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The oracle (see oracle.h), the unstable-write counter and the flight
- * recorder, attached to the model's tracepoints.
+ * The oracle (see oracle.h), attached to the model's tracepoints.
  *
  * A shadow byte is VALID (its expected value is known) or EXCLUDED (it lies
  * in a truncated or punched range, or in a poisoned page, and nothing wrote
@@ -33,7 +32,6 @@
 
 #include "../fs/ext4/ext4.h"
 #include "oracle.h"
-#include "trace.h"
 
 enum { SH_EXCLUDED = 0, SH_VALID = 1 };
 
@@ -50,40 +48,19 @@ struct shadow {
 static pthread_mutex_t oracle_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct shadow shadows[MAX_SHADOWS];
 static int nr_shadows;
-static int *dma_writers;	/* per pfn: devices holding it for write */
-
-#define FLIGHT_LEN 4096
-
-struct flight_event {
-	u64 time;
-	int pid;
-	char comm[TASK_COMM_LEN];
-	const char *what;
-	unsigned long pfn;	/* ~0UL: none */
-	long arg;
-};
-
-static struct flight_event flight[FLIGHT_LEN];
-static unsigned long flight_next;
-
 int oracle_init(void)
 {
 	nr_shadows = 0;
-	flight_next = 0;
-	dma_writers = calloc(max_pfn, sizeof(int));
-	return dma_writers ? 0 : -ENOMEM;
+	return 0;
 }
 
 void oracle_exit(void)
 {
-	oracle_detach();
 	for (int i = 0; i < nr_shadows; i++) {
 		free(shadows[i].expect);
 		free(shadows[i].state);
 	}
 	nr_shadows = 0;
-	free(dma_writers);
-	dma_writers = NULL;
 }
 
 static int shadow_add(struct inode *inode, struct fb_info *fb, u64 max_size,
@@ -168,94 +145,45 @@ static void shadow_exclude(struct inode *inode, u64 start, u64 end)
 	pthread_mutex_unlock(&oracle_lock);
 }
 
-static void probe_user_store(struct page *page, unsigned int offset,
-			     const void *data, size_t len)
+static void probe_write(void *data, struct page *page, unsigned int offset,
+			const void *bytes, size_t len)
 {
-	shadow_write(page, offset, data, len);
+	shadow_write(page, offset, bytes, len);
 }
 
-static void probe_dma_write(struct page *page, unsigned int offset,
-			    const void *data, size_t len)
-{
-	shadow_write(page, offset, data, len);
-}
-
-static void probe_dma_map(struct page *page, bool write)
-{
-	if (write)
-		__atomic_add_fetch(&dma_writers[page_to_pfn(page)], 1,
-				   __ATOMIC_RELAXED);
-}
-
-static void probe_dma_unmap(struct page *page, bool write)
-{
-	if (write)
-		__atomic_sub_fetch(&dma_writers[page_to_pfn(page)], 1,
-				   __ATOMIC_RELAXED);
-}
-
-static void probe_event(const char *what, struct page *page, long arg);
-
-/* A page written to the device while a device may be writing it. */
-static void probe_wbc_writepage(struct page *page)
-{
-	probe_event("writepage_begin", page, page_count(page));
-	if (__atomic_load_n(&dma_writers[page_to_pfn(page)], __ATOMIC_RELAXED))
-		count_vm_event(UNSTABLE_WRITES);
-}
-
-static void probe_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
+static void probe_truncate_range(void *data, struct inode *inode,
+				 loff_t lstart, loff_t lend)
 {
 	shadow_exclude(inode, (u64)lstart, lend < 0 ? ~0ULL : (u64)lend);
 }
 
-static void probe_memory_failure(struct page *page, struct inode *inode,
-				 pgoff_t index)
+static void probe_memory_failure(void *data, struct page *page,
+				 struct inode *inode, pgoff_t index)
 {
-	(void)page;
 	shadow_exclude(inode, (u64)index << PAGE_SHIFT,
 		       ((u64)(index + 1) << PAGE_SHIFT) - 1);
 }
 
-static void probe_span(const char *what, struct page *page, long arg,
-		       bool begin)
+int oracle_attach(void)
 {
-	chrome_trace_event(begin ? 'B' : 'E', what, page, arg);
-}
+	int err;
 
-static void probe_event(const char *what, struct page *page, long arg)
-{
-	unsigned long n = __atomic_fetch_add(&flight_next, 1, __ATOMIC_RELAXED);
-	struct flight_event *e = &flight[n % FLIGHT_LEN];
-	struct task_struct *t = current;
-
-	e->time = ktime_get_us();
-	e->pid = t ? t->pid : 0;
-	snprintf(e->comm, sizeof(e->comm), "%s", t ? t->comm : "-");
-	e->what = what;
-	e->pfn = page ? page_to_pfn(page) : ~0UL;
-	e->arg = arg;
-	chrome_trace_event('i', what, page, arg);
-}
-
-void oracle_attach(void)
-{
-	tracepoints = (struct tracepoint_probes){
-		.user_store = probe_user_store,
-		.dma_write = probe_dma_write,
-		.dma_map_page = probe_dma_map,
-		.dma_unmap_page = probe_dma_unmap,
-		.wbc_writepage = probe_wbc_writepage,
-		.truncate_range = probe_truncate_range,
-		.memory_failure = probe_memory_failure,
-		.event = probe_event,
-		.span = probe_span,
-	};
+	err = register_trace_user_store(probe_write, NULL);
+	if (!err)
+		err = register_trace_dma_write(probe_write, NULL);
+	if (!err)
+		err = register_trace_truncate_range_begin(probe_truncate_range, NULL);
+	if (!err)
+		err = register_trace_memory_failure(probe_memory_failure, NULL);
+	return err;
 }
 
 void oracle_detach(void)
 {
-	memset(&tracepoints, 0, sizeof(tracepoints));
+	unregister_trace_user_store(probe_write, NULL);
+	unregister_trace_dma_write(probe_write, NULL);
+	unregister_trace_truncate_range_begin(probe_truncate_range, NULL);
+	unregister_trace_memory_failure(probe_memory_failure, NULL);
 }
 
 static void describe_loss(char *why, size_t why_len, struct shadow *s, u64 pos,
@@ -382,63 +310,4 @@ long long oracle_check(char *why, size_t why_len, u64 *digest)
 	if (digest)
 		*digest = h;
 	return lost;
-}
-
-/*
- * The last events, oldest first: those of the pages in @pfns and the
- * task-level ones (no page); all of them if @nr_pfns is 0.
- */
-#define FLIGHT_SHOWN 48
-
-char *flight_recorder_dump(const unsigned long *pfns, int nr_pfns)
-{
-	unsigned long end = __atomic_load_n(&flight_next, __ATOMIC_ACQUIRE);
-	unsigned long start = end > FLIGHT_LEN ? end - FLIGHT_LEN : 0;
-	unsigned long picked[FLIGHT_SHOWN];
-	size_t cap = FLIGHT_SHOWN * 128, used = 0;
-	char *out = malloc(cap);
-	int nr = 0;
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (unsigned long n = end; n-- > start && nr < FLIGHT_SHOWN;) {
-		struct flight_event *e = &flight[n % FLIGHT_LEN];
-		bool match = !nr_pfns || e->pfn == ~0UL;
-
-		for (int i = 0; i < nr_pfns && !match; i++)
-			match = e->pfn == pfns[i];
-		if (match)
-			picked[nr++] = n;
-	}
-	while (nr--) {
-		struct flight_event *e = &flight[picked[nr] % FLIGHT_LEN];
-		char page[32] = "";
-
-		if (e->pfn != ~0UL)
-			snprintf(page, sizeof(page), "pfn %#lx", e->pfn);
-		used += (size_t)snprintf(out + used, cap - used,
-					 "  %8llu us  %-18s %-22s %-12s %ld\n",
-					 (unsigned long long)e->time, e->comm,
-					 e->what, page, e->arg);
-		if (used >= cap)
-			break;
-	}
-	return out;
-}
-
-int flight_last_page_of(int pid, unsigned long *pfns)
-{
-	unsigned long end = __atomic_load_n(&flight_next, __ATOMIC_ACQUIRE);
-	unsigned long start = end > FLIGHT_LEN ? end - FLIGHT_LEN : 0;
-
-	for (unsigned long n = end; n-- > start;) {
-		struct flight_event *e = &flight[n % FLIGHT_LEN];
-
-		if (e->pid == pid && e->pfn != ~0UL) {
-			pfns[0] = e->pfn;
-			return 1;
-		}
-	}
-	return 0;
 }

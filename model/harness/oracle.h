@@ -16,7 +16,7 @@ void oracle_exit(void);
 /* Track @inode, whose current content is @data (NULL: zeroes). */
 int oracle_add_file(struct inode *inode, u64 max_size, const void *data);
 int oracle_add_fb(struct fb_info *info);
-void oracle_attach(void);
+int oracle_attach(void);
 void oracle_detach(void);
 
 /* Compare @len loaded bytes at @pos of @inode with the shadow. */
@@ -27,10 +27,5 @@ long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
  * @digest (if not NULL) gets a hash of what the device holds for them.
  */
 long long oracle_check(char *why, size_t why_len, u64 *digest);
-
-/* Flight recorder: the last events, per page. */
-char *flight_recorder_dump(const unsigned long *pfns, int nr_pfns);
-/* The page of @pid's last event, in @pfns[0]; returns 0 or 1. */
-int flight_last_page_of(int pid, unsigned long *pfns);
 
 #endif /* _HARNESS_ORACLE_H */

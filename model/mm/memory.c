@@ -261,6 +261,8 @@ static int user_access_page(struct mm_struct *mm, unsigned long addr,
 			if (write)
 				pte = pte_mkdirty(pte);
 			set_pte(ptep, pte);
+			if (write)
+				trace_user_store_begin(page, off, buf, len);
 			data_race_begin();
 			if (write)
 				memcpy(frame + off, buf, len);

@@ -103,7 +103,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 		end = (pgoff_t)((lend + 1) >> PAGE_SHIFT);
 		partial_end = (unsigned int)((lend + 1) & (PAGE_SIZE - 1));
 	}
-	trace_truncate_range(mapping->host, lstart, lend);
+	trace_truncate_range_begin(mapping->host, lstart, lend);
 
 	index = start;
 	while (end && index < end) {
@@ -134,6 +134,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 	}
 	if (partial_end)
 		truncate_partial_page(mapping, end, 0, partial_end);
+	trace_truncate_range(mapping->host, lstart, lend);
 }
 
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
