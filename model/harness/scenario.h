@@ -123,7 +123,8 @@ const char *scn_op_name(enum scn_op op);
 extern const struct scenario *const builtin_scenarios[];
 
 /*
- * Scenario files (harness/scenario_file.c, docs/scenario-format.md).
+ * Scenario files (harness/scenario_ini.c and the files
+ * scenario_parse.h lists, docs/scenario-format.md).
  * scenario_parse() fills @scn from @text (@file names it in messages) and
  * returns the number of errors, each a line "FILE:LINE: [section] key:
  * message (expected ...)" in @err; its allocations hang off scn->owned,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scenario files (harness/scenario_file.c, docs/scenario-format.md): the
+ * Scenario files (harness/scenario_*.c, docs/scenario-format.md): the
  * examples parse to the expected fields, each class of error is reported
  * at its FILE:LINE with its key, and the embedded seed-bug and baseline
  * are the C tables they replaced and behave as before.
