@@ -98,27 +98,39 @@ static void account(struct pinmm_explore_status *st, struct end_states *set,
 		st->max_choice_points = r->choice_points;
 }
 
-/* Write a failing run's schedule; the first one's path is remembered. */
-static void keep_failure(struct pinmm_explore_status *st,
-			 const struct pinmm_explore_options *o,
-			 const struct pinmm_result *r, uint64_t number,
-			 uint64_t strategy_seed)
+/*
+ * Write a failing run's schedule; the first one's path is remembered.  A
+ * schedule that cannot be written ends the exploration with an error: a
+ * failure nobody can replay is not kept silently.
+ */
+static int keep_failure(struct pinmm_explore_status *st,
+			const struct pinmm_explore_options *o,
+			const struct pinmm_result *r, uint64_t number,
+			uint64_t strategy_seed)
 {
 	struct pinmm_schedule s;
 	char path[512];
+	int err;
 
 	st->failures++;
 	snprintf(path, sizeof(path), "%s-%llu.sched",
 		 o->schedule_prefix ? o->schedule_prefix : r->scenario,
 		 (unsigned long long)number);
-	if (pinmm_schedule_from_result(&s, r, o->strategy, strategy_seed))
-		return;
-	if (pinmm_schedule_write(path, &s) == 0 && !st->first_failure[0]) {
+	err = pinmm_schedule_from_result(&s, r, o->strategy, strategy_seed);
+	if (!err)
+		err = pinmm_schedule_write(path, &s);
+	pinmm_schedule_free(&s);
+	if (err) {
+		snprintf(st->error, sizeof(st->error), "cannot write %.160s: %s",
+			 path, strerror(-err));
+		return err;
+	}
+	if (!st->first_failure[0]) {
 		snprintf(st->first_failure, sizeof(st->first_failure), "%s", path);
 		snprintf(st->first_verdict, sizeof(st->first_verdict), "%s",
 			 pinmm_verdict_name(r->verdict));
 	}
-	pinmm_schedule_free(&s);
+	return 0;
 }
 
 static int run_one(const char *scenario, const char *policy, uint64_t seed,
@@ -339,8 +351,12 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 		ours = dfs_ours(&r, o->shard, o->shards);
 		if (ours) {
 			account(st, set, &r);
-			if (r.verdict != PINMM_PASS)
-				keep_failure(st, o, &r, o->first + n, 0);
+			if (r.verdict != PINMM_PASS &&
+			    keep_failure(st, o, &r, o->first + n, 0)) {
+				pinmm_result_free(&r);
+				ret = -EIO;
+				break;
+			}
 		}
 		report_progress(o, st, start, &last);
 		free(prefix);
@@ -394,8 +410,10 @@ static int explore_sample(const char *scenario, const char *policy,
 			return -EINVAL;
 		}
 		account(st, set, &r);
-		if (r.verdict != PINMM_PASS)
-			keep_failure(st, o, &r, i, i);
+		if (r.verdict != PINMM_PASS && keep_failure(st, o, &r, i, i)) {
+			pinmm_result_free(&r);
+			return -EIO;
+		}
 		pinmm_result_free(&r);
 		report_progress(o, st, start, &last);
 		if (st->failures && !o->keep_going)
@@ -433,6 +451,11 @@ int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 		}
 		ret = explore_dfs(scenario, policy, seed, o, (unsigned int)bound,
 				  st, &set);
+	} else if (!o->schedules) {
+		snprintf(st->error, sizeof(st->error),
+			 "strategy '%s' never runs out of schedules: give a number",
+			 strategy);
+		return -EINVAL;
 	} else {
 		ret = explore_sample(scenario, policy, seed, o, strategy, st, &set);
 	}

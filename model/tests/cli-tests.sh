@@ -69,6 +69,13 @@ usage_error seed_missing_value_is_usage_error "--seed" run seed-bug --seed
 usage_error runs_missing_value_is_usage_error "--runs" run seed-bug --runs
 usage_error policy_missing_value_is_usage_error "--policy" run seed-bug --policy
 usage_error hung_timeout_zero_is_usage_error "'0'" run seed-bug --hung-timeout 0
+usage_error trace_into_missing_directory_is_usage_error "'$tmp/none'" run seed-bug --trace "$tmp/none/t.json"
+usage_error explore_out_into_missing_directory_is_usage_error "'$tmp/none'" explore seed-bug --out "$tmp/none/s"
+usage_error replay_out_into_missing_directory_is_usage_error "'$tmp/none'" replay x.sched --minimize --out "$tmp/none/s"
+usage_error explore_random_without_end_is_usage_error "random" explore seed-bug --strategy random --schedules 0
+usage_error explore_pct_without_end_is_usage_error "pct:2" explore seed-bug --schedules 0
+usage_error run_option_of_explore_is_usage_error "'--keep-going'" run seed-bug --keep-going
+usage_error explore_option_of_run_is_usage_error "'--json'" explore seed-bug --json
 
 # No arguments: the usage, exit 2.
 "$pinmm" >"$tmp/out" 2>"$tmp/err"

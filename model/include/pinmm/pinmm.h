@@ -196,7 +196,8 @@ struct pinmm_explore_status {
 
 struct pinmm_explore_options {
 	const char *strategy;		/* random, pct:D or dfs:B */
-	uint64_t schedules;		/* how many (dfs: at most; 0: no cap) */
+	uint64_t schedules;		/* how many (dfs: at most; 0: no cap,
+					 * dfs only: random and pct never end) */
 	uint64_t first;			/* the first schedule's number */
 	unsigned int shard, shards;	/* run schedule i iff i % shards == shard */
 	bool keep_going;		/* go on after a failure */
