@@ -17,12 +17,12 @@ int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync)
 	unsigned long waits = current ? current->pin_waits : 0;
 	int ret;
 
-	if (!file->f_fsync)
+	if (!file->f_op || !file->f_op->fsync)
 		return -EINVAL;
 	count_vm_event(FSYNC_CALLS);
 	trace_fsync_enter(file->f_inode);
 	trace_span_begin("fsync", NULL, 0);
-	ret = file->f_fsync(file, start, end, datasync);
+	ret = file->f_op->fsync(file, start, end, datasync);
 	if (current && current->pin_waits != waits)
 		count_vm_event(FSYNC_WAITED_UNPIN);
 	trace_span_end("fsync", NULL, ret);

@@ -3,11 +3,13 @@
  * What the scenario's tasks do: the step interpreter of processes, devices
  * and kernel-context actors.
  *
- * A process has its own mm; its steps are system calls (mmap, munmap,
- * fsync, truncate, fallocate) and CPU loads and stores through its page
- * tables.  A device acts on another process's mapping through the fake DMA
- * driver.  Every step runs in the actor's task, through the same kernel
- * paths a real task would take.
+ * A process has its own mm and open files; its steps are system calls
+ * (mmap, munmap, fsync, truncate, fallocate), entering the kernel where a
+ * system call would (the VFS: do_truncate(), vfs_fallocate(), vfs_fsync(),
+ * do_mmap()), and CPU loads and stores through its page tables.  A device
+ * acts on another process's mapping through the fake DMA driver; a kthread
+ * calls the kernel functions its kind of kernel context would.  Every step
+ * runs in the actor's task.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -114,16 +116,46 @@ static int do_verify(struct actor_state *as, const struct scn_step *st)
 	return 0;
 }
 
-static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
+/*
+ * The actor's open file for the scenario's file @f, opened at its first
+ * use (a program opens a file before its first call on it); a
+ * framebuffer's device file is the driver's.
+ */
+static struct file *actor_file(struct actor_state *as, int f)
 {
 	struct machine *m = as->m;
+	struct file *file;
+
+	if (m->fbs[f])
+		return &m->fbs[f]->file;
+	if (as->files[f])
+		return as->files[f];
+	file = dentry_open(m->inodes[f]);
+	if (!IS_ERR(file))
+		as->files[f] = file;
+	return file;
+}
+
+/* The process or kthread exits: its open files are closed. */
+static void exit_files(struct actor_state *as)
+{
+	for (int f = 0; f < SCN_MAX_FILES; f++) {
+		if (!as->files[f])
+			continue;
+		filp_close(as->files[f]);
+		as->files[f] = NULL;
+	}
+}
+
+static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
+{
+	struct file *file = actor_file(as, st->file);
 	unsigned long addr;
 
 	if (as->nr_maps == SCN_MAX_MAPS)
 		return -ENOMEM;
-	struct file *file = m->fbs[st->file] ? &m->fbs[st->file]->file :
-					      &m->files[st->file];
-
+	if (IS_ERR(file))
+		return (int)PTR_ERR(file);
 	addr = do_mmap(as->mm, file, st->len,
 		       VM_SHARED | VM_WRITE, st->offset >> PAGE_SHIFT);
 	if (IS_ERR_VALUE_ADDR(addr))
@@ -213,6 +245,31 @@ static int do_put_refs(struct actor_state *as)
 	return 0;
 }
 
+static int do_fsync(struct file *file, const struct scn_step *st)
+{
+	return vfs_fsync(file, 0);
+}
+
+static int do_ftruncate(struct file *file, const struct scn_step *st)
+{
+	return do_truncate(file, (loff_t)st->len);
+}
+
+static int do_punch(struct file *file, const struct scn_step *st)
+{
+	return vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			     (loff_t)st->offset, (loff_t)st->len);
+}
+
+/* A system call on the actor's open file of the step's file. */
+static int with_file(struct actor_state *as, const struct scn_step *st,
+		     int (*call)(struct file *file, const struct scn_step *st))
+{
+	struct file *file = actor_file(as, st->file);
+
+	return IS_ERR(file) ? (int)PTR_ERR(file) : call(file, st);
+}
+
 static int run_step(struct actor_state *as, const struct scn_step *st)
 {
 	struct machine *m = as->m;
@@ -229,12 +286,11 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 	case OP_VERIFY:
 		return do_verify(as, st);
 	case OP_FSYNC:
-		return vfs_fsync(&m->files[st->file], 0);
+		return with_file(as, st, do_fsync);
 	case OP_TRUNCATE:
-		return ext4_setattr_size(m->inodes[st->file], (loff_t)st->len);
+		return with_file(as, st, do_ftruncate);
 	case OP_PUNCH:
-		return ext4_punch_hole(m->inodes[st->file], (loff_t)st->offset,
-				       (loff_t)st->len);
+		return with_file(as, st, do_punch);
 	case OP_PIN:
 		return do_pin(as, st);
 	case OP_DMA:
@@ -312,5 +368,6 @@ out:
 	}
 	if (a->kind == ACTOR_PROCESS)
 		exit_mmap(as->mm);	/* the process exits */
+	exit_files(as);
 	__atomic_store_n(&as->done, true, __ATOMIC_RELEASE);
 }

@@ -83,7 +83,6 @@ static int create_files(struct machine *m)
 		free(data);
 		if (err)
 			return err;
-		ext4_open(m->inodes[f], &m->files[f]);
 	}
 	return 0;
 }
@@ -253,6 +252,7 @@ void machine_teardown(struct machine *m, bool killed)
 		free(m->fbs[f]);
 	}
 	buffer_heads_teardown();
+	files_teardown();
 	if (m->sb.s_block_bitmap) {
 		wb_exit(&m->wb);
 		ext4_put_super(&m->sb);

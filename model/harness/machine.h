@@ -27,6 +27,7 @@ struct actor_state {
 	u64 map_len[SCN_MAX_MAPS];
 	int map_file[SCN_MAX_MAPS];
 	u64 map_offset[SCN_MAX_MAPS];
+	struct file *files[SCN_MAX_FILES];	/* open, by scenario file */
 	struct dma_dev dev;
 	struct page *refs_page;	/* OP_GET_REFS */
 	unsigned int nr_refs;
@@ -41,7 +42,6 @@ struct machine {
 	struct super_block sb;
 	struct bdi_writeback wb;
 	struct inode *inodes[SCN_MAX_FILES];
-	struct file files[SCN_MAX_FILES];
 	struct fb_info *fbs[SCN_MAX_FILES];	/* the framebuffers */
 	struct completion events[SCN_MAX_EVENTS];
 	struct actor_state actors[SCN_MAX_ACTORS];

@@ -142,6 +142,12 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 	truncate_inode_pages_range(mapping, lstart, (loff_t)-1);
 }
 
+/* Every page of an inode being evicted (nothing maps it any more). */
+void truncate_inode_pages_final(struct address_space *mapping)
+{
+	truncate_inode_pages(mapping, 0);
+}
+
 /* Unmap, truncate, and unmap again: a racing fault may have mapped a page. */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {

@@ -85,7 +85,7 @@ int tm_setup(void **state)
 	free(data);
 	if (!tm->inode)
 		goto fail;
-	ext4_open(tm->inode, &tm->file);
+	file_init(&tm->file, tm->inode);
 	tm->mm = mm_alloc("proc0");
 	tm->mm2 = mm_alloc("proc1");
 	if (!tm->mm || !tm->mm2)

@@ -167,7 +167,7 @@ static void page_mkwrite_allocates_blocks_in_a_hole(void **state)
 	sector_t free_before;
 
 	/* Extend the file: page 5 is a hole. */
-	assert_int_equal(ext4_setattr_size(tm->inode, 6 * PAGE_SIZE), 0);
+	assert_int_equal(do_truncate(&tm->file, 6 * PAGE_SIZE), 0);
 	assert_int_equal(ext4_bmap(tm->inode, 5), 0);
 	free_before = ext4_free_blocks_count(&tm->sb);
 	addr = tm_mmap(tm, tm->mm, 0, 6, true);

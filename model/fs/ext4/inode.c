@@ -266,12 +266,9 @@ static const struct vm_operations_struct ext4_file_vm_ops = {
 	.page_mkwrite = ext4_page_mkwrite,
 };
 
-int ext4_open(struct inode *inode, struct file *file)
+static int ext4_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	file->f_inode = inode;
-	file->f_mapping = inode->i_mapping;
-	file->f_vm_ops = &ext4_file_vm_ops;
-	file->f_fsync = ext4_sync_file;
+	vma->vm_ops = &ext4_file_vm_ops;
 	return 0;
 }
 
@@ -288,16 +285,15 @@ static void ext4_free_range(struct inode *inode, sector_t first, sector_t last)
 	up_write(&inode->i_data_sem);
 }
 
-/* truncate(2): the size change of ext4_setattr(). */
-int ext4_setattr_size(struct inode *inode, loff_t newsize)
+/* ->setattr, called with the inode locked: the size change of truncate(2). */
+static int ext4_setattr(struct inode *inode, struct iattr *attr)
 {
-	loff_t oldsize;
+	loff_t oldsize, newsize = attr->ia_size;
 
-	if (newsize < 0)
-		return -EINVAL;
+	if (!(attr->ia_valid & ATTR_SIZE))
+		return 0;
 	if ((u64)newsize > (u64)inode->i_max_blocks << inode->i_blkbits)
 		return -EFBIG;
-	inode_lock(inode);
 	oldsize = i_size_read(inode);
 	truncate_setsize(inode, newsize);
 	if (newsize < oldsize) {
@@ -308,12 +304,11 @@ int ext4_setattr_size(struct inode *inode, loff_t newsize)
 		ext4_free_range(inode, first, inode->i_max_blocks - 1);
 		ext4_journal_stop(handle);
 	}
-	inode_unlock(inode);
 	return 0;
 }
 
 /* fallocate(FALLOC_FL_PUNCH_HOLE): drop the cache, free whole blocks. */
-int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
+static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 {
 	unsigned int bsize;
 	sector_t first, last;
@@ -344,8 +339,53 @@ out:
 	return 0;
 }
 
+/* ->fallocate: of its modes, the model's ext4 punches holes. */
+static long ext4_fallocate(struct file *file, int mode, loff_t offset,
+			   loff_t len)
+{
+	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	return ext4_punch_hole(file->f_inode, offset, len);
+}
+
+/*
+ * ->release: ext4 writes out a file truncated to 0 at close when it has
+ * delayed allocations (auto_da_alloc); the model allocates at
+ * ->page_mkwrite, so there is nothing to do but let the file go.
+ */
+static int ext4_release_file(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	(void)file;
+	return 0;
+}
+
+/* unlink(2) of the file's only name: the directory is not modelled. */
+static int ext4_unlink(struct inode *inode)
+{
+	WRITE_ONCE(inode->i_nlink, inode->i_nlink - 1);
+	return 0;
+}
+
+/*
+ * The last reference to a file with no name is gone: its pages leave the
+ * page cache (a device may still hold some pinned: they are orphans), it
+ * leaves the writeback lists, and its blocks are freed.
+ */
+void ext4_evict_inode(struct inode *inode)
+{
+	handle_t *handle;
+
+	truncate_inode_pages_final(inode->i_mapping);
+	inode_wb_list_del(inode);
+	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, 1);
+	i_size_write(inode, 0);
+	ext4_free_range(inode, 0, inode->i_max_blocks - 1);
+	ext4_journal_stop(handle);
+}
+
 /* Write and wait for the data, then commit the journal and wait for it. */
-int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
+static int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
 {
 	journal_t *journal = file->f_inode->i_sb->s_journal;
 	int ret;
@@ -375,6 +415,18 @@ int ext4_convert_unwritten_extents(struct inode *inode, loff_t offset,
 	trace_event("ext4_convert_unwritten_extents", NULL, (long)inode->i_ino);
 	return ext4_journal_stop(handle);
 }
+
+const struct file_operations ext4_file_operations = {
+	.mmap = ext4_file_mmap,
+	.fsync = ext4_sync_file,
+	.fallocate = ext4_fallocate,
+	.release = ext4_release_file,
+};
+
+const struct inode_operations ext4_file_inode_operations = {
+	.setattr = ext4_setattr,
+	.unlink = ext4_unlink,
+};
 
 handle_t *ext4_journal_start(struct inode *inode, int type, int nblocks)
 {
