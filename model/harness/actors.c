@@ -305,6 +305,7 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 		return 0;
 	case OP_SIGNAL:
 		complete_all(&m->events[st->event]);
+		__atomic_store_n(&m->signalled[st->event], 1, __ATOMIC_RELEASE);
 		return 0;
 	case OP_MEMORY_FAILURE:
 		return do_memory_failure(as, st);
@@ -350,7 +351,11 @@ void actor_main(void *arg)
 	for (unsigned int loop = 0; loop <= a->loops; loop++) {
 		for (int i = 0; i < a->nr_steps; i++) {
 			const struct scn_step *st = &a->steps[i];
-			int err = run_step(as, st);
+			int err;
+
+			__atomic_store_n(&as->pos, (u64)loop * (u64)a->nr_steps + (u64)i,
+					 __ATOMIC_RELEASE);
+			err = run_step(as, st);
 
 			if (!err)
 				continue;

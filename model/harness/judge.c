@@ -78,16 +78,21 @@ static void collect_oops(struct pinmm_result *r)
 		snprintf(r->warn, sizeof(r->warn), "%s", os->warn_line);
 }
 
+/*
+ * The first cause wins: an oops; a refused pin or a failed step, which
+ * leave the tasks waiting for them stranded (their hang report is kept);
+ * a hang; lost data; a warning.
+ */
 static enum pinmm_verdict judge(const struct pinmm_result *r, bool hung)
 {
 	if (r->oops[0])
 		return PINMM_OOPS;
-	if (hung)
-		return PINMM_HANG;
 	if (r->refused[0])
 		return PINMM_REFUSED;
 	if (r->error[0])
 		return PINMM_ERROR;
+	if (hung)
+		return PINMM_HANG;
 	if (r->bytes_lost > 0)
 		return PINMM_DATA_LOSS;
 	if (r->warnings)
@@ -123,6 +128,9 @@ void judge_run(struct machine *m, enum watch_end end, struct pinmm_result *r)
 	snprintf(r->lockdep, sizeof(r->lockdep), "%s", lockdep_report());
 	collect_counters(r);
 	r->verdict = judge(r, hung);
+	/* The class is of a hang verdict; a stranded wait's report stays. */
+	if (r->verdict != PINMM_HANG)
+		r->hang_class[0] = '\0';
 	r->end_state = end_state_digest(r, device);
 }
 

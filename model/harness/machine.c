@@ -29,6 +29,7 @@
 #include "machine.h"
 #include "oracle.h"
 #include "unstable.h"
+#include "watchdog.h"
 
 void buffer_heads_teardown(void);
 void actor_main(void *arg);
@@ -95,13 +96,21 @@ static void start_kswapd(struct machine *m)
 	m->kswapd_running = true;
 }
 
-/* Memory pressure from outside begins when the scenario says so. */
+/*
+ * Memory pressure from outside begins when the scenario says so; the
+ * actor that was to signal it may stop before it does, so the wait ends
+ * at kthread_stop() too.
+ */
 static void reclaim_starter(void *arg)
 {
 	struct machine *m = arg;
+	struct completion *start = &m->events[m->scn->reclaim_start_event];
 
-	wait_for_completion(&m->events[m->scn->reclaim_start_event]);
-	start_kswapd(m);
+	wait_event_named(start->wait,
+			 completion_done(start) || kthread_should_stop(),
+			 start->name);
+	if (!kthread_should_stop())
+		start_kswapd(m);
 }
 
 /*
@@ -200,6 +209,46 @@ void machine_start_actors(struct machine *m)
 	}
 	for (int i = 0; i < scn->nr_actors; i++)
 		task_start(m->actors[i].task);
+}
+
+static void request_stop(struct task_struct *t, void *arg)
+{
+	if ((t->flags & PF_KTHREAD) && !__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE))
+		kthread_stop_nowait(t);
+}
+
+static void find_kthread(struct task_struct *t, void *arg)
+{
+	if ((t->flags & PF_KTHREAD) && !__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE))
+		*(bool *)arg = true;
+}
+
+static bool kthreads_exited(void *arg)
+{
+	bool alive = false;
+
+	(void)arg;
+	for_each_task(find_kthread, &alive);
+	return !alive;
+}
+
+/*
+ * Stop the kernel threads of a machine whose tasks ran to their end:
+ * every one is asked at once, and the watchdog watches them leave, so a
+ * kernel thread stuck in a wait is a hang with its wait named, not a join
+ * that never returns.  Then they are joined and freed.
+ */
+enum watch_end machine_stop_kthreads_watched(struct machine *m, u64 timeout,
+					     struct hang_report *hr)
+{
+	enum watch_end end;
+
+	for_each_task(request_stop, NULL);
+	end = watch(m, kthreads_exited, m, timeout, hr);
+	if (end != WATCH_DONE)
+		sched_kill_all();
+	machine_stop_kthreads(m);
+	return end;
 }
 
 void machine_stop_kthreads(struct machine *m)

@@ -13,6 +13,7 @@
 #include <linux/writeback.h>
 
 #include "scenario.h"
+#include "watchdog.h"
 
 struct machine;
 
@@ -32,6 +33,9 @@ struct actor_state {
 	struct page *refs_page;	/* OP_GET_REFS */
 	unsigned int nr_refs;
 	u64 seq;		/* stores and bursts done, for their patterns */
+	/* Published for the watchdog (atomic): the step it is at, counted
+	 * over its loops (loop * nr_steps + step), and that it is done. */
+	u64 pos;
 	bool done;
 };
 
@@ -44,6 +48,8 @@ struct machine {
 	struct inode *inodes[SCN_MAX_FILES];
 	struct fb_info *fbs[SCN_MAX_FILES];	/* the framebuffers */
 	struct completion events[SCN_MAX_EVENTS];
+	int signalled[SCN_MAX_EVENTS];	/* atomic: some step signalled it */
+	u64 run_deadline;		/* model us: the run's end, at the latest */
 	struct actor_state actors[SCN_MAX_ACTORS];
 	struct task_struct *reclaim_starter;
 	bool kswapd_running;
@@ -60,6 +66,8 @@ int machine_boot(struct machine *m, const struct scenario *scn,
 		 const char *policy, u64 seed, bool echo_log);
 void machine_start_actors(struct machine *m);
 void machine_stop_kthreads(struct machine *m);
+enum watch_end machine_stop_kthreads_watched(struct machine *m, u64 timeout,
+					     struct hang_report *hr);
 void machine_teardown(struct machine *m, bool killed);
 void machine_error(struct machine *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

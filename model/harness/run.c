@@ -95,6 +95,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	}
 	timeout = opts->hung_task_timeout_us ? opts->hung_task_timeout_us :
 					       scn->hung_task_timeout;
+	m->run_deadline = ktime_get_us() + scn->run_timeout;
 	machine_start_actors(m);
 	end = watch(m, watch_actors, m, timeout, &hr);
 	if (end == WATCH_DONE) {
@@ -110,7 +111,10 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	}
 	for (int i = 0; i < scn->nr_actors; i++)
 		task_join(m->actors[i].task);
-	machine_stop_kthreads(m);
+	if (end == WATCH_DONE)
+		end = machine_stop_kthreads_watched(m, timeout, &hr);
+	else
+		machine_stop_kthreads(m);
 	if (opts->trace_path)
 		chrome_trace_stop();
 

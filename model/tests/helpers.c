@@ -294,3 +294,35 @@ bool functions_in_order(const char *functions, const char *const *names)
 	}
 	return true;
 }
+
+static char scenario_dir[] = "/tmp/pinmm-test-XXXXXX";
+
+static void remove_scenario_dir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", scenario_dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", scenario_dir);
+}
+
+const char *tm_scenario_file(const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	if (!strchr(scenario_dir, 'X') || mkdtemp(scenario_dir)) {
+		static bool registered;
+
+		if (!registered)
+			atexit(remove_scenario_dir);
+		registered = true;
+	} else {
+		fail_msg("cannot make a directory for scenario files");
+	}
+	snprintf(path, sizeof(path), "%s/%s.ini", scenario_dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		fail_msg("cannot write %s", path);
+	return path;
+}

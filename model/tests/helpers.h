@@ -122,6 +122,12 @@ bool run_in_task(void (*fn)(void *), void *arg, const char *name);
 bool wait_for_vm_event(enum vm_event_item item, long value);
 
 /*
+ * Write @text to a scenario file NAME.ini in a directory of this test
+ * process (removed at exit); returns its path, valid until the next call.
+ */
+const char *tm_scenario_file(const char *name, const char *text);
+
+/*
  * Are @names (NULL-terminated) all in @functions, a space-separated call
  * trace, in that order?  A compiler clone (name.isra.0) counts as name.
  */

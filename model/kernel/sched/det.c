@@ -569,7 +569,8 @@ static struct task_struct *find_hung(u64 hung_timeout)
 }
 
 static enum det_end __det_run(bool (*done)(void *), void *arg,
-			      u64 hung_timeout, struct task_struct **hung);
+			      u64 hung_timeout, u64 deadline,
+			      struct task_struct **hung);
 
 /*
  * The condition is the caller's code: checked with ThreadSanitizer
@@ -586,18 +587,19 @@ static bool check_done(bool (*done)(void *), void *arg)
 }
 
 enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
-		     struct task_struct **hung)
+		     u64 deadline, struct task_struct **hung)
 {
 	enum det_end end;
 
 	det_ignore_begin();
-	end = __det_run(done, arg, hung_timeout, hung);
+	end = __det_run(done, arg, hung_timeout, deadline, hung);
 	det_ignore_end();
 	return end;
 }
 
 static enum det_end __det_run(bool (*done)(void *), void *arg,
-			      u64 hung_timeout, struct task_struct **hung)
+			      u64 hung_timeout, u64 deadline,
+			      struct task_struct **hung)
 {
 	struct task_struct *runnable[DET_MAX_TASKS];
 	struct task_struct *yielder = NULL;
@@ -611,6 +613,8 @@ static enum det_end __det_run(bool (*done)(void *), void *arg,
 			return DET_DONE;
 		if (det.livelock)
 			return DET_LIVELOCK;
+		if (deadline && det.now >= deadline)
+			return DET_TIMEOUT;
 		fire_timers();
 		if (hung_timeout && (*hung = find_hung(hung_timeout)))
 			return DET_HUNG;
@@ -625,6 +629,8 @@ static enum det_end __det_run(bool (*done)(void *), void *arg,
 
 			if (!next)
 				return DET_DEADLOCK;
+			if (deadline && next > deadline)
+				next = deadline;
 			if (next > det.now)
 				det.now = next;
 			det.idle_polls = 0;
@@ -667,12 +673,12 @@ static bool task_exited(void *arg)
 static void __det_run_until_exited(struct task_struct *t)
 {
 	struct task_struct *hung;
-	enum det_end end = __det_run(task_exited, t, 0, &hung);
+	enum det_end end = __det_run(task_exited, t, 0, 0, &hung);
 
 	if (end != DET_DONE) {
 		/* Nothing else can run: make the task leave. */
 		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
-		__det_run(task_exited, t, 0, &hung);
+		__det_run(task_exited, t, 0, 0, &hung);
 	}
 }
 
