@@ -159,16 +159,6 @@ void truncate_pagecache(struct inode *inode, loff_t newsize)
 	unmap_mapping_range(mapping, holebegin, 0, 1);
 }
 
-void truncate_setsize(struct inode *inode, loff_t newsize)
-{
-	loff_t oldsize = i_size_read(inode);
-
-	i_size_write(inode, newsize);
-	if (newsize > oldsize)
-		pagecache_isize_extended(inode, oldsize, newsize);
-	truncate_pagecache(inode, newsize);
-}
-
 /* Hole punch: the caller frees the blocks afterwards. */
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 {

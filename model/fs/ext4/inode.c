@@ -9,8 +9,17 @@
  * Linux 4.4, the kernel of the report; ext4 turned that BUG into a warning
  * and a silent skip only in 2022.
  *
- * Locking: i_rwsem (truncate, punch) -> PG_locked -> i_data_sem (the
- * block map) -> s_alloc_lock.
+ * Page faults and ->page_mkwrite are serialised against truncate and hole
+ * punching by i_mmap_sem, as in Linux 4.18 (EXT4_I(inode)->i_mmap_sem;
+ * since 5.15 the same lock is the mapping's invalidate_lock, taken by
+ * filemap_fault() itself): the punch holds it for write from the removal
+ * of the page cache to the freeing of the blocks, so no fault can map a
+ * page there, nor ->page_mkwrite map its buffers onto blocks about to be
+ * freed.
+ *
+ * Locking: i_rwsem (truncate, punch) -> i_mmap_sem -> PG_locked ->
+ * i_data_sem (the block map) -> s_alloc_lock; a fault takes i_mmap_sem
+ * under mmap_sem.
  */
 #include <errno.h>
 #include <string.h>
@@ -250,19 +259,38 @@ static int block_page_mkwrite_return(int err)
 	return VM_FAULT_SIGBUS;
 }
 
-/* Block allocation on the first store: under a handle, as in ext4. */
+/*
+ * Block allocation on the first store: under a handle, as in ext4, and
+ * under i_mmap_sem, so that no punch or truncate frees the blocks it maps.
+ */
 static int ext4_page_mkwrite(struct vm_fault *vmf)
 {
 	struct inode *inode = vmf->vma->vm_file->f_inode;
-	handle_t *handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
-	int err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
+	handle_t *handle;
+	int err;
 
+	down_read(&inode->i_mmap_sem);
+	handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
+	err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
 	ext4_journal_stop(handle);
+	up_read(&inode->i_mmap_sem);
 	return block_page_mkwrite_return(err);
 }
 
+/* A page fault reads a page in only when no punch or truncate is running. */
+static int ext4_filemap_fault(struct vm_fault *vmf)
+{
+	struct inode *inode = vmf->vma->vm_file->f_inode;
+	int ret;
+
+	down_read(&inode->i_mmap_sem);
+	ret = filemap_fault(vmf);
+	up_read(&inode->i_mmap_sem);
+	return ret;
+}
+
 static const struct vm_operations_struct ext4_file_vm_ops = {
-	.fault = filemap_fault,
+	.fault = ext4_filemap_fault,
 	.page_mkwrite = ext4_page_mkwrite,
 };
 
@@ -295,7 +323,15 @@ static int ext4_setattr(struct inode *inode, struct iattr *attr)
 	if ((u64)newsize > (u64)inode->i_max_blocks << inode->i_blkbits)
 		return -EFBIG;
 	oldsize = i_size_read(inode);
-	truncate_setsize(inode, newsize);
+	i_size_write(inode, newsize);
+	if (newsize > oldsize)
+		pagecache_isize_extended(inode, oldsize, newsize);
+	/*
+	 * No fault may map a page of the range, or blocks behind it, while
+	 * the cache and the blocks beyond the new size go.
+	 */
+	down_write(&inode->i_mmap_sem);
+	truncate_pagecache(inode, newsize);
 	if (newsize < oldsize) {
 		sector_t first = (sector_t)DIV_ROUND_UP((u64)newsize,
 							i_blocksize(inode));
@@ -304,6 +340,7 @@ static int ext4_setattr(struct inode *inode, struct iattr *attr)
 		ext4_free_range(inode, first, inode->i_max_blocks - 1);
 		ext4_journal_stop(handle);
 	}
+	up_write(&inode->i_mmap_sem);
 	return 0;
 }
 
@@ -325,6 +362,12 @@ static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 	if (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
 		filemap_write_and_wait_range(inode->i_mapping, offset,
 					     offset + length - 1);
+	/*
+	 * Keep page faults from instantiating pages, and ->page_mkwrite from
+	 * mapping buffers onto blocks, between the page cache's removal and
+	 * the blocks' freeing.
+	 */
+	down_write(&inode->i_mmap_sem);
 	truncate_pagecache_range(inode, offset, offset + length - 1);
 	first = (sector_t)DIV_ROUND_UP((u64)offset, bsize);
 	last = (sector_t)((u64)(offset + length) / bsize);
@@ -334,6 +377,7 @@ static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		ext4_free_range(inode, first, last - 1);
 		ext4_journal_stop(handle);
 	}
+	up_write(&inode->i_mmap_sem);
 out:
 	inode_unlock(inode);
 	return 0;

@@ -138,6 +138,7 @@ struct inode *ext4_create(struct super_block *sb, const char *name,
 	inode->i_fop = &ext4_file_operations;
 	init_rwsem(&inode->i_rwsem);
 	init_rwsem(&inode->i_data_sem);
+	init_rwsem(&inode->i_mmap_sem);
 	INIT_LIST_HEAD(&inode->i_io_list);
 	address_space_init(&inode->i_data, inode, ext4_get_aops(), max_pages);
 	spin_lock(&sb->s_inode_list_lock);
@@ -176,6 +177,7 @@ void ext4_destroy_inode(struct inode *inode)
 	address_space_destroy(&inode->i_data);
 	destroy_rwsem(&inode->i_rwsem);
 	destroy_rwsem(&inode->i_data_sem);
+	destroy_rwsem(&inode->i_mmap_sem);
 	free(inode->i_blocks_map);
 	free(inode);
 }

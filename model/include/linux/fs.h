@@ -107,6 +107,12 @@ struct inode {
 	atomic_t i_count;
 	const struct inode_operations *i_op;
 	const struct file_operations *i_fop;	/* what an open file gets */
+	/*
+	 * ext4's EXT4_I(inode)->i_mmap_sem (Linux 4.18; since 5.15 it is the
+	 * mapping's invalidate_lock): page faults and ->page_mkwrite take it
+	 * for read, truncate and hole punching for write.
+	 */
+	struct rw_semaphore i_mmap_sem;
 };
 
 static inline loff_t i_size_read(const struct inode *inode)
