@@ -94,16 +94,18 @@ static int do_verify(struct actor_state *as, const struct scn_step *st)
 
 	for (u64 off = st->offset; off < st->offset + st->len; off += PAGE_SIZE) {
 		u64 pos = as->map_offset[st->map] + off;
+		struct window *w;
 		char why[256] = "";
 		long bad;
 		int err;
 
 		if (pos >= (u64)i_size_read(inode))
 			break;
+		w = oracle_read_begin(inode, pos, PAGE_SIZE);
 		err = user_load(as->mm, as->map_addr[st->map] + off, buf, PAGE_SIZE);
+		bad = oracle_read_end(w, err ? NULL : buf, why, sizeof(why));
 		if (err)
 			return err;
-		bad = oracle_verify(inode, pos, buf, PAGE_SIZE, why, sizeof(why));
 		if (!bad)
 			continue;
 		pthread_mutex_lock(&m->lock);

@@ -54,6 +54,7 @@ static u64 end_state_digest(const struct pinmm_result *r, u64 device)
 
 	h = mix(h, r->verdict);
 	h = mix(h, (u64)r->bytes_lost);
+	h = mix(h, (u64)r->fsync_lost);
 	h = mix(h, (u64)r->warnings);
 	h = mix_str(h, r->oops);
 	h = mix_str(h, r->hang_class);
@@ -93,7 +94,7 @@ static enum pinmm_verdict judge(const struct pinmm_result *r, bool hung)
 		return PINMM_ERROR;
 	if (hung)
 		return PINMM_HANG;
-	if (r->bytes_lost > 0)
+	if (r->bytes_lost > 0 || r->fsync_lost > 0)
 		return PINMM_DATA_LOSS;
 	if (r->warnings)
 		return PINMM_WARN;
@@ -118,6 +119,8 @@ void judge_run(struct machine *m, enum watch_end end, struct pinmm_result *r)
 	r->bytes_lost = m->readback_lost;
 	snprintf(r->loss, sizeof(r->loss), "%s", m->readback_why);
 	pthread_mutex_unlock(&m->lock);
+	r->fsync_lost = oracle_durability(r->loss[0] ? NULL : r->loss,
+					  sizeof(r->loss));
 	if (end == WATCH_DONE) {
 		long long lost = oracle_check(r->loss[0] ? NULL : r->loss,
 					      sizeof(r->loss), &device);

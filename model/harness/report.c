@@ -41,9 +41,13 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 		fprintf(out, "%s", r->hang);
 	if (r->lockdep[0])
 		fprintf(out, "  lockdep: %s", r->lockdep);
+	if (r->fsync_lost > 0)
+		fprintf(out, "  fsync's promise broken: %lld bytes were not on the device when it returned\n",
+			r->fsync_lost);
 	if (r->bytes_lost > 0)
-		fprintf(out, "  data loss: %lld bytes; first: %s\n", r->bytes_lost,
-			r->loss);
+		fprintf(out, "  data loss: %lld bytes\n", r->bytes_lost);
+	if (r->bytes_lost > 0 || r->fsync_lost > 0)
+		fprintf(out, "  first: %s\n", r->loss);
 	else if (r->bytes_checked)
 		fprintf(out, "  bytes lost: 0 (block device checked against the shadow)\n");
 	if (r->flight && r->flight[0])
@@ -92,6 +96,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	json_object_object_add(obj, "bytes_lost",
 			       r->bytes_checked || r->bytes_lost ?
 				       json_object_new_int64(r->bytes_lost) : NULL);
+	json_object_object_add(obj, "fsync_lost", json_object_new_int64(r->fsync_lost));
 	json_object_object_add(obj, "loss", string_or_null(r->loss));
 	json_object_object_add(obj, "oops", string_or_null(r->oops));
 	json_object_object_add(obj, "oops_task", string_or_null(r->oops_task));

@@ -24,6 +24,7 @@
 
 #include "flight.h"
 #include "machine.h"
+#include "oracle.h"
 #include "strategy.h"
 #include "trace.h"
 #include "watchdog.h"
@@ -99,6 +100,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 	machine_start_actors(m);
 	end = watch(m, watch_actors, m, timeout, &hr);
 	if (end == WATCH_DONE) {
+		oracle_stop_promises();
 		fs.m = m;
 		syncer = kthread_run(final_sync_fn, &fs, "sync");
 		end = watch(m, watch_sync, &fs, timeout, &hr);

@@ -86,6 +86,14 @@ EXPECT = {
         "vanilla": ("pass", None, [counter("reclaim_remove_mapping_fail", gt0, "> 0")]),
         "seed": ("pass", None, [counter("reclaim_remove_mapping_fail", gt0, "> 0")]),
     },
+    "fsync-after-skip": {
+        "vanilla": ("pass", None, []),
+        "seed": ("data-loss", None, [counter("mkclean_pinned_skipped", gt0, "> 0")]),
+    },
+    "fsync-own-pin": {
+        "vanilla": ("pass", None, []),
+        "seed": ("hang", None, [], ["wait_for_dma_pinned_to_clear", "fsynced"]),
+    },
 }
 
 

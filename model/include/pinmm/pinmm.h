@@ -75,7 +75,11 @@ struct pinmm_result {
 	uint64_t seed;
 	enum pinmm_verdict verdict;
 	bool bytes_checked;	/* false when the run ended before the check */
-	long long bytes_lost;
+	long long bytes_lost;	/* after the final sync, not on the device */
+	/* Bytes an fsync or sync promised (stored, or DMA'd and released
+	 * dirty, before it was called, and not touched since) that were not
+	 * on the device when it returned, summed over them. */
+	long long fsync_lost;
 	char loss[256];		/* the first lost byte, in words */
 	char oops[160];		/* "kernel BUG at fs/ext4/inode.c:NNN!" or "" */
 	char oops_task[32];
