@@ -309,16 +309,14 @@ static void remove_scenario_dir(void)
 const char *tm_scenario_file(const char *name, const char *text)
 {
 	static char path[128];
+	static bool made;
 	FILE *f;
 
-	if (!strchr(scenario_dir, 'X') || mkdtemp(scenario_dir)) {
-		static bool registered;
-
-		if (!registered)
-			atexit(remove_scenario_dir);
-		registered = true;
-	} else {
-		fail_msg("cannot make a directory for scenario files");
+	if (!made) {
+		if (!mkdtemp(scenario_dir))
+			fail_msg("cannot make a directory for scenario files");
+		atexit(remove_scenario_dir);
+		made = true;
 	}
 	snprintf(path, sizeof(path), "%s/%s.ini", scenario_dir, name);
 	f = fopen(path, "w");
