@@ -89,6 +89,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	if (!obj || !counters)
 		return NULL;
 	json_object_object_add(obj, "scenario", json_object_new_string(r->scenario));
+	json_object_object_add(obj, "scenario_file", string_or_null(r->scenario_file));
 	json_object_object_add(obj, "policy", json_object_new_string(r->policy));
 	json_object_object_add(obj, "seed", json_object_new_uint64(r->seed));
 	json_object_object_add(obj, "verdict",

@@ -169,39 +169,72 @@ static int run_resolved(const struct scenario *scn, const char *policy,
 			uint64_t seed, const struct pinmm_options *opts,
 			struct pinmm_result *r);
 
+static void result_init(struct pinmm_result *r, const char *name,
+			const char *policy, uint64_t seed)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->scenario, sizeof(r->scenario), "%s", name);
+	snprintf(r->policy, sizeof(r->policy), "%s", policy);
+	r->seed = seed;
+	r->verdict = PINMM_ERROR;
+}
+
+/* A scenario file's text, as read from @file (which names it). */
+int pinmm_run_text(const char *name, const char *file, const char *text,
+		   const char *policy, uint64_t seed,
+		   const struct pinmm_options *opts, struct pinmm_result *r)
+{
+	struct scenario *scn;
+	char err[256] = "", fallback[64];
+	int ret;
+
+	if (!name) {
+		scenario_name_of_path(file, fallback, sizeof(fallback));
+		name = fallback;
+	}
+	scn = scenario_load_text(file, text, strlen(text), err, sizeof(err));
+	result_init(r, scn ? scn->name : name, policy, seed);
+	if (!scn) {
+		snprintf(r->error, sizeof(r->error), "%s", err);
+		return -1;
+	}
+	snprintf(r->scenario_file, sizeof(r->scenario_file), "%s", file);
+	r->scenario_text = strdup(text);
+	ret = r->scenario_text ? run_resolved(scn, policy, seed, opts, r) : -1;
+	scenario_free(scn);
+	return ret;
+}
+
 /* @scenario is a built-in name, or a path (pinmm_scenario_is_file()). */
 int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	      const struct pinmm_options *opts, struct pinmm_result *r)
 {
-	struct scenario *loaded = NULL;
 	const struct scenario *scn;
-	char err[256] = "";
-	int ret;
 
 	if (pinmm_scenario_is_file(scenario)) {
-		loaded = scenario_load(scenario, err, sizeof(err));
-		scn = loaded;
-	} else {
-		scn = scenario_find(scenario);
-	}
-	memset(r, 0, sizeof(*r));
-	snprintf(r->scenario, sizeof(r->scenario), "%s",
-		 scn && scn->name ? scn->name : scenario);
-	snprintf(r->policy, sizeof(r->policy), "%s", policy);
-	r->seed = seed;
-	r->verdict = PINMM_ERROR;
-	if (!scn) {
-		if (err[0])
+		char err[256] = "", name[64];
+		size_t len;
+		char *text = scenario_read_text(scenario, &len, err, sizeof(err));
+		int ret;
+
+		if (!text) {
+			scenario_name_of_path(scenario, name, sizeof(name));
+			result_init(r, name, policy, seed);
 			snprintf(r->error, sizeof(r->error), "%s", err);
-		else
-			snprintf(r->error, sizeof(r->error), "unknown scenario '%s'",
-				 scenario);
+			return -1;
+		}
+		ret = pinmm_run_text(NULL, scenario, text, policy, seed, opts, r);
+		free(text);
+		return ret;
+	}
+	scn = scenario_find(scenario);
+	result_init(r, scn ? scn->name : scenario, policy, seed);
+	if (!scn) {
+		snprintf(r->error, sizeof(r->error), "unknown scenario '%s'",
+			 scenario);
 		return -1;
 	}
-	ret = run_resolved(scn, policy, seed, opts, r);
-	if (loaded)
-		scenario_free(loaded);
-	return ret;
+	return run_resolved(scn, policy, seed, opts, r);
 }
 
 static int run_resolved(const struct scenario *scn, const char *policy,
@@ -249,6 +282,8 @@ static int run_resolved(const struct scenario *scn, const char *policy,
 
 void pinmm_result_free(struct pinmm_result *r)
 {
+	free(r->scenario_text);
+	r->scenario_text = NULL;
 	free(r->log);
 	free(r->flight);
 	free(r->counters);

@@ -134,6 +134,14 @@ extern const struct scenario *const builtin_scenarios[];
 int scenario_parse(struct scenario *scn, const char *name, const char *file,
 		   const char *text, size_t len, char *err, size_t errlen);
 struct scenario *scenario_load(const char *path, char *err, size_t errlen);
+/* The same, from @text already read from @path (which names it). */
+struct scenario *scenario_load_text(const char *path, const char *text,
+				    size_t len, char *err, size_t errlen);
+/* A file's whole text, NUL-terminated and malloc'ed; NULL and @err. */
+char *scenario_read_text(const char *path, size_t *len, char *err,
+			 size_t errlen);
+/* "dir/seed-bug.ini" -> "seed-bug" */
+void scenario_name_of_path(const char *path, char *name, size_t len);
 void scenario_free(struct scenario *scn);
 
 /* The scenario files embedded at build time (harness/embed-scenarios.sh). */

@@ -639,7 +639,7 @@ int scenario_parse(struct scenario *scn, const char *name, const char *file,
 	return ret;
 }
 
-static char *read_whole(const char *path, size_t *len, char *err, size_t errlen)
+char *scenario_read_text(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 4096, n = 0;
@@ -679,12 +679,13 @@ static char *read_whole(const char *path, size_t *len, char *err, size_t errlen)
 		return NULL;
 	}
 	fclose(f);
+	buf[n] = '\0';		/* a read ends below cap: there is room */
 	*len = n;
 	return buf;
 }
 
 /* "dir/seed-bug.ini" -> "seed-bug" */
-static void name_of_path(const char *path, char *name, size_t len)
+void scenario_name_of_path(const char *path, char *name, size_t len)
 {
 	const char *base = strrchr(path, '/');
 	size_t n;
@@ -696,28 +697,22 @@ static void name_of_path(const char *path, char *name, size_t len)
 	snprintf(name, len, "%.*s", (int)n, base);
 }
 
-struct scenario *scenario_load(const char *path, char *err, size_t errlen)
+struct scenario *scenario_load_text(const char *path, const char *text,
+				    size_t len, char *err, size_t errlen)
 {
 	struct scenario tmp = { 0 }, *scn;
 	char name[64];
-	size_t len = 0;
-	char *text;
 	char dummy[1];
 
 	if (!err || !errlen) {
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
-	text = read_whole(path, &len, err, errlen);
-	if (!text)
-		return NULL;
-	name_of_path(path, name, sizeof(name));
+	scenario_name_of_path(path, name, sizeof(name));
 	if (scenario_parse(&tmp, name, path, text, len, err, errlen)) {
-		free(text);
 		scenario_free(&tmp);
 		return NULL;
 	}
-	free(text);
 	/* the struct itself hangs off owned too: scenario_free() frees it */
 	scn = sf_alloc(&tmp, sizeof(*scn));
 	if (!scn) {
@@ -727,5 +722,24 @@ struct scenario *scenario_load(const char *path, char *err, size_t errlen)
 	}
 	*scn = tmp;
 	scn->owned = tmp.owned;
+	return scn;
+}
+
+struct scenario *scenario_load(const char *path, char *err, size_t errlen)
+{
+	struct scenario *scn;
+	size_t len = 0;
+	char *text;
+	char dummy[1];
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	text = scenario_read_text(path, &len, err, errlen);
+	if (!text)
+		return NULL;
+	scn = scenario_load_text(path, text, len, err, errlen);
+	free(text);
 	return scn;
 }

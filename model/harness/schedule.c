@@ -14,12 +14,24 @@
 
 /* ---- schedule files ---- */
 
+/*
+ * A run of a scenario file records the file's text: the schedule replays
+ * the run it was written from, even once the file changed or is gone, or
+ * when a built-in has the file's name.
+ */
 int pinmm_schedule_from_result(struct pinmm_schedule *s,
 			       const struct pinmm_result *r,
 			       const char *strategy, uint64_t strategy_seed)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->scenario, sizeof(s->scenario), "%s", r->scenario);
+	if (r->scenario_file[0]) {
+		snprintf(s->scenario_file, sizeof(s->scenario_file), "%s",
+			 r->scenario_file);
+		s->scenario_text = strdup(r->scenario_text ? r->scenario_text : "");
+		if (!s->scenario_text)
+			return -ENOMEM;
+	}
 	snprintf(s->policy, sizeof(s->policy), "%s", r->policy);
 	s->seed = r->seed;
 	snprintf(s->strategy, sizeof(s->strategy), "%s", strategy);
@@ -39,14 +51,35 @@ int pinmm_schedule_from_result(struct pinmm_schedule *s,
 void pinmm_schedule_free(struct pinmm_schedule *s)
 {
 	free(s->decisions);
+	free(s->scenario_text);
 	s->decisions = NULL;
+	s->scenario_text = NULL;
 	s->nr_decisions = 0;
+}
+
+/* The text's lines, each behind "| " (empty ones as "|"). */
+static void write_text(FILE *f, const char *text)
+{
+	int lines = 0;
+
+	for (const char *p = text; *p; p++)
+		lines += *p == '\n';
+	if (*text && text[strlen(text) - 1] != '\n')
+		lines++;
+	fprintf(f, "scenario_text %d\n", lines);
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+
+		fprintf(f, "|%s%.*s\n", n ? " " : "", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
 }
 
 /*
  * The format: "key value" lines, then "decisions N" and N decisions, one
  * "pid" per choice point, a line holding up to 32 of them.  Lines starting
- * with '#' are comments.
+ * with '#' are comments.  A scenario file's run has "scenario_file PATH"
+ * and "scenario_text N", followed by the file's N lines, each behind "| ".
  */
 int pinmm_schedule_write(const char *path, const struct pinmm_schedule *s)
 {
@@ -59,6 +92,10 @@ int pinmm_schedule_write(const char *path, const struct pinmm_schedule *s)
 	fprintf(f, "scenario %s\npolicy %s\nseed %llu\nstrategy %s\nstrategy_seed %llu\n",
 		s->scenario, s->policy, (unsigned long long)s->seed, s->strategy,
 		(unsigned long long)s->strategy_seed);
+	if (s->scenario_text) {
+		fprintf(f, "scenario_file %s\n", s->scenario_file);
+		write_text(f, s->scenario_text);
+	}
 	fprintf(f, "verdict %s\n", s->verdict);
 	if (s->oops[0])
 		fprintf(f, "oops %s\n", s->oops);
@@ -87,8 +124,9 @@ int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
 			size_t len)
 {
 	FILE *f = fopen(path, "r");
-	char buf[1024];
-	int line = 0, want = -1, got = 0, ret = 0;
+	char buf[1100];
+	int line = 0, want = -1, got = 0, ret = 0, text_lines = -1;
+	size_t text_used = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (!f) {
@@ -101,6 +139,22 @@ int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
 
 		line++;
 		buf[strcspn(buf, "\n")] = '\0';
+		if (text_lines > 0) {
+			const char *t = buf + (buf[0] && buf[1] == ' ' ? 2 : 1);
+			size_t tlen;
+
+			if (buf[0] != '|') {
+				ret = parse_error(err, len, path, line,
+						  "expected a line of the scenario's text, behind '| '");
+				goto out;
+			}
+			tlen = strlen(t);
+			memcpy(s->scenario_text + text_used, t, tlen);
+			text_used += tlen;
+			s->scenario_text[text_used++] = '\n';
+			text_lines--;
+			continue;
+		}
 		if (!buf[0] || buf[0] == '#')
 			continue;
 		if (want >= 0) {
@@ -132,6 +186,23 @@ int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
 		}
 		if (!strcmp(key, "scenario")) {
 			set_field(s->scenario, sizeof(s->scenario), val);
+		} else if (!strcmp(key, "scenario_file")) {
+			set_field(s->scenario_file, sizeof(s->scenario_file), val);
+		} else if (!strcmp(key, "scenario_text")) {
+			char *end;
+			long lines = strtol(val, &end, 10);
+
+			if (*end || lines < 0 || lines > 100000 || s->scenario_text) {
+				ret = parse_error(err, len, path, line,
+						  "expected one line count, of at most 100000 lines");
+				goto out;
+			}
+			text_lines = (int)lines;
+			s->scenario_text = calloc((size_t)lines + 1, sizeof(buf));
+			if (!s->scenario_text) {
+				ret = -ENOMEM;
+				goto out;
+			}
 		} else if (!strcmp(key, "policy")) {
 			set_field(s->policy, sizeof(s->policy), val);
 		} else if (!strcmp(key, "strategy")) {
@@ -171,8 +242,10 @@ int pinmm_schedule_read(const char *path, struct pinmm_schedule *s, char *err,
 			goto out;
 		}
 	}
-	if (want < 0 || got != want || !s->scenario[0] || !s->policy[0])
+	if (want < 0 || got != want || !s->scenario[0] || !s->policy[0] ||
+	    text_lines > 0)
 		ret = parse_error(err, len, path, line,
+				  text_lines > 0 ? "fewer lines of scenario text than announced" :
 				  want < 0 ? "no 'decisions' line" :
 				  got != want ? "fewer decisions than announced" :
 						"scenario or policy missing");
@@ -193,6 +266,10 @@ int pinmm_replay(const struct pinmm_schedule *s, const struct pinmm_options *bas
 	opts.strategy = "fifo";
 	opts.forced = s->decisions;
 	opts.nr_forced = s->nr_decisions;
+	if (s->scenario_text)
+		return pinmm_run_text(s->scenario, s->scenario_file,
+				      s->scenario_text, s->policy, s->seed, &opts,
+				      r);
 	return pinmm_run(s->scenario, s->policy, s->seed, &opts, r);
 }
 

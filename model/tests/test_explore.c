@@ -514,6 +514,49 @@ static void test_a_timer_fires_during_another_tasks_work(void **state)
 	assert_true(first_store < fsync && fsync < last_store);
 }
 
+/*
+ * A failing schedule of a scenario file replays that file's scenario as it
+ * was, even when the file is named like a built-in, has changed since,
+ * or is gone.  (Schedules used to record the name only: "unknown
+ * scenario", or the built-in of that name.)
+ */
+static void test_a_scenario_files_schedule_replays_it(void **state)
+{
+	char dir[256], path[300], prefix[300], sched[600];
+	struct pinmm_explore_options o = {
+		.strategy = "pct:2", .schedules = 5, .schedule_prefix = prefix,
+	};
+	struct pinmm_explore_status st;
+	struct pinmm_schedule s;
+	struct pinmm_result r;
+	char err[256];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/file-replay-XXXXXX", tmpdir);
+	assert_non_null(mkdtemp(dir));
+	/* Named seed-bug, which passes under the seed; this one hangs. */
+	snprintf(path, sizeof(path), "%s/seed-bug.ini", dir);
+	write_file(path, pinmm_scenario_text("longterm-fsync"));
+	snprintf(prefix, sizeof(prefix), "%s/s", dir);
+	assert_int_equal(pinmm_explore(path, "seed", 1, &o, &st), 0);
+	assert_true(st.failures >= 1);
+	assert_string_equal(st.first_verdict, "hang");
+	snprintf(sched, sizeof(sched), "%s", st.first_failure);
+	write_file(path, "[global]\nthis file changed\n");
+	assert_int_equal(pinmm_schedule_read(sched, &s, err, sizeof(err)), 0);
+	assert_string_equal(s.scenario_file, path);
+	assert_int_equal(pinmm_replay(&s, NULL, &r), 0);
+	assert_int_equal(r.verdict, PINMM_HANG);
+	assert_false(r.diverged);
+	assert_string_equal(r.scenario, "seed-bug");
+	pinmm_result_free(&r);
+	unlink(path);
+	assert_int_equal(pinmm_replay(&s, NULL, &r), 0);
+	assert_int_equal(r.verdict, PINMM_HANG);
+	pinmm_result_free(&r);
+	pinmm_schedule_free(&s);
+}
+
 /* The trace-event format: every event well-formed, B/E nested per track. */
 static void test_trace_is_chrome_trace_event_json(void **state)
 {
@@ -600,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_bad_schedule_files_are_rejected_with_their_line),
 		cmocka_unit_test(test_trace_is_chrome_trace_event_json),
 		cmocka_unit_test(test_a_timer_fires_during_another_tasks_work),
+		cmocka_unit_test(test_a_scenario_files_schedule_replays_it),
 	};
 
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);

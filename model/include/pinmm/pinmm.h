@@ -71,6 +71,8 @@ struct pinmm_counter {
 
 struct pinmm_result {
 	char scenario[64];
+	char scenario_file[256];	/* the file it came from; "": a built-in */
+	char *scenario_text;		/* that file's text, malloc'ed */
 	char policy[32];
 	uint64_t seed;
 	enum pinmm_verdict verdict;
@@ -148,6 +150,13 @@ int pinmm_scenario_check(const char *path, char *err, size_t len);
  */
 int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	      const struct pinmm_options *opts, struct pinmm_result *result);
+/*
+ * The same for a scenario given as the @text of a file: @file names it in
+ * messages and in the result, @name (NULL: from @file) is its name.
+ */
+int pinmm_run_text(const char *name, const char *file, const char *text,
+		   const char *policy, uint64_t seed,
+		   const struct pinmm_options *opts, struct pinmm_result *result);
 void pinmm_result_free(struct pinmm_result *result);
 
 /* A readable report: the verdict, then the oops, warning, hang or loss
@@ -171,6 +180,10 @@ char *pinmm_result_to_json(const struct pinmm_result *result);
  */
 struct pinmm_schedule {
 	char scenario[256];
+	/* A scenario file's run: the file, and its text, which replay runs
+	 * (malloc'ed; NULL: a built-in scenario, by name). */
+	char scenario_file[256];
+	char *scenario_text;
 	char policy[32];
 	uint64_t seed;
 	char strategy[32];
