@@ -12,6 +12,7 @@
  * runs in the actor's task.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +48,49 @@ void machine_error(struct machine *m, const char *fmt, ...)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void actor_fail(struct actor_state *as, const struct scn_step *st,
-		       const char *what, int err)
+/* "FILE:LINE: [process proc0] step 3 (store)": where a step is written. */
+static void step_where(struct actor_state *as, const struct scn_step *st,
+		       char *buf, size_t len)
 {
-	machine_error(as->m, "%s: step %d (%s) failed: %s", as->a->name,
-		      (int)(st - as->a->steps), what, strerror(-err));
+	static const char *const kinds[] = {
+		[ACTOR_PROCESS] = "process", [ACTOR_DEVICE] = "device",
+		[ACTOR_KTHREAD] = "kthread",
+	};
+
+	snprintf(buf, len, "%s:%d: [%s %s] step %d (%s)", as->m->scn->file,
+		 st->line, kinds[as->a->kind], as->a->name,
+		 (int)(st - as->a->steps) + 1, scn_op_name(st->op));
+}
+
+static void actor_fail(struct actor_state *as, const struct scn_step *st,
+		       int err)
+{
+	char where[384];
+
+	step_where(as, st, where, sizeof(where));
+	machine_error(as->m, "%s failed: %s", where, strerror(-err));
+}
+
+/*
+ * A CPU access raised @sig: the process dies of it, as a process whose
+ * SIGBUS (a store beyond EOF) or SIGSEGV is not handled does.  That is
+ * the process's end, not the kernel's failure: it is reported, and the
+ * run goes on.
+ */
+static void actor_signalled(struct actor_state *as, const struct scn_step *st,
+			    int sig)
+{
+	struct machine *m = as->m;
+	char where[384];
+
+	step_where(as, st, where, sizeof(where));
+	pr_info("%s[%d]: killed by %s at %s\n", as->a->name, current->pid,
+		sig == SIGBUS ? "SIGBUS" : "SIGSEGV", where);
+	pthread_mutex_lock(&m->lock);
+	if (!m->signals[0])
+		snprintf(m->signals, sizeof(m->signals), "%s killed by %s at %s",
+			 as->a->name, sig == SIGBUS ? "SIGBUS" : "SIGSEGV", where);
+	pthread_mutex_unlock(&m->lock);
 }
 
 static int do_store(struct actor_state *as, const struct scn_step *st)
@@ -361,8 +400,10 @@ void actor_main(void *arg)
 
 			if (!err)
 				continue;
-			if (st->op != OP_PIN)
-				actor_fail(as, st, op_names[st->op], err);
+			if (err == -SIGBUS || err == -SIGSEGV)
+				actor_signalled(as, st, -err);
+			else if (st->op != OP_PIN)
+				actor_fail(as, st, err);
 			goto out;
 		}
 	}

@@ -151,7 +151,7 @@ static int run_one(const char *scenario, const char *policy, uint64_t seed,
 	int ret = pinmm_run(scenario, policy, seed, &opts, r);
 
 	if (ret)
-		snprintf(st->error, sizeof(st->error), "%s", r->error);
+		snprintf(st->error, sizeof(st->error), "%.255s", r->error);
 	return ret;
 }
 

@@ -115,6 +115,7 @@ void judge_run(struct machine *m, enum watch_end end, struct pinmm_result *r)
 	pthread_mutex_lock(&m->lock);
 	snprintf(r->refused, sizeof(r->refused), "%s", m->refused);
 	snprintf(r->error, sizeof(r->error), "%s", m->error);
+	snprintf(r->signals, sizeof(r->signals), "%s", m->signals);
 	snprintf(r->hang_class, sizeof(r->hang_class), "%s", hung ? m->hang_class : "");
 	r->bytes_lost = m->readback_lost;
 	snprintf(r->loss, sizeof(r->loss), "%s", m->readback_why);

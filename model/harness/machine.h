@@ -55,8 +55,9 @@ struct machine {
 	bool kswapd_running;
 	int oopsed;			/* atomic */
 	pthread_mutex_t lock;		/* the fields below */
-	char error[256];
+	char error[512];
 	char refused[256];
+	char signals[448];		/* the first process a signal killed */
 	long long readback_lost;
 	char readback_why[256];
 	char hang_class[16];

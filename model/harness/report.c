@@ -33,6 +33,8 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 		fprintf(out, "  error: %s\n", r->error);
 	if (r->refused[0])
 		fprintf(out, "  refused: %s\n", r->refused);
+	if (r->signals[0])
+		fprintf(out, "  signal: %s\n", r->signals);
 	if (r->oops[0])
 		print_log_block(out, r->log, "kernel BUG at");
 	else if (r->warnings)
@@ -117,6 +119,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	json_object_object_add(obj, "lockdep", string_or_null(r->lockdep));
 	json_object_object_add(obj, "refused", string_or_null(r->refused));
 	json_object_object_add(obj, "error", string_or_null(r->error));
+	json_object_object_add(obj, "signals", string_or_null(r->signals));
 	json_object_object_add(obj, "duration_us",
 			       json_object_new_uint64(r->duration_us));
 	snprintf(digest, sizeof(digest), "%016llx",

@@ -67,6 +67,7 @@ struct scn_step {
 	bool random;
 	bool write;		/* OP_PIN: FOLL_WRITE */
 	int event;
+	int line;		/* of its file, for messages */
 };
 
 enum scn_actor_kind {
@@ -93,6 +94,7 @@ struct scn_file {
 
 struct scenario {
 	const char *name;
+	const char *file;		/* what it was parsed from */
 	const char *description;
 	unsigned long memory_pages;
 	int nodes;

@@ -612,6 +612,7 @@ int scenario_parse(struct scenario *scn, const char *name, const char *file,
 
 	/* the defaults of docs/scenario-format.md */
 	scn->name = sf_strdup(scn, name);
+	scn->file = sf_strdup(scn, file);
 	scn->memory_pages = 256;
 	scn->nodes = 1;
 	scn->blocksize = 4096;

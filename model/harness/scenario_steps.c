@@ -269,6 +269,7 @@ void parse_step(struct sf_pass2 *q, int a, int i)
 	}
 	si->op = op;
 	st->op = op->op;
+	st->line = si->line;
 	/* defaults */
 	st->count = op->op == OP_STORE || op->op == OP_DMA ? 1 : 0;
 	st->write = op->op == OP_PIN;

@@ -104,7 +104,9 @@ static void stranded_wait_is_named(const struct pinmm_options *o)
 	assert_int_equal(pinmm_run(path, "vanilla", 1, o, &r), 0);
 	/* The failed step is the cause; the wait it stranded is named. */
 	assert_int_equal(r.verdict, PINMM_ERROR);
-	assert_non_null(strstr(r.error, "poisoner"));
+	/* Where the step is written, as the parser says it. */
+	assert_non_null(strstr(r.error,
+			       "failed-step.ini:9: [kthread poisoner] step 1 (memory_failure) failed: "));
 	assert_non_null(strstr(r.hang, "waiter"));
 	assert_non_null(strstr(r.hang, "poisoned"));
 	assert_non_null(strstr(r.hang, "no task can signal"));
@@ -165,6 +167,42 @@ static void run_timeout_holds_det(void **state)
 	pinmm_result_free(&r);
 }
 
+/*
+ * A store beyond EOF raises SIGBUS, as in Linux: the process is killed
+ * (no more steps; it exits, its mappings go), and that is no verdict of
+ * the kernel's: the run passes, saying so.  (It was an 'error'.)
+ */
+static const char sigbus_text[] =
+	"[global]\n"
+	"description = a process stores beyond EOF after a truncate\n"
+	"[file f0]\n"
+	"size = 4p\n"
+	"[process proc0]\n"
+	"step = mmap file=f0\n"
+	"step = store map=0\n"
+	"step = truncate file=f0 size=1p\n"
+	"step = store map=0 offset=2p len=100\n"
+	"step = fsync file=f0\n";
+
+static void store_beyond_eof_is_sigbus(void **state)
+{
+	const char *path = tm_scenario_file("sigbus", sigbus_text);
+	struct pinmm_result r;
+
+	(void)state;
+	for (int det = 0; det < 2; det++) {
+		assert_int_equal(pinmm_run(path, "vanilla", 1,
+					   det ? &det_opts : &free_opts, &r), 0);
+		assert_int_equal(r.verdict, PINMM_PASS);
+		assert_non_null(strstr(r.signals, "proc0"));
+		assert_non_null(strstr(r.signals, "SIGBUS"));
+		assert_non_null(strstr(r.signals, "sigbus.ini:9: [process proc0] step 4 (store)"));
+		/* Killed at the store: the fsync after it never ran. */
+		assert_int_equal(pinmm_result_counter(&r, "fsync_calls"), 0);
+		pinmm_result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +212,7 @@ int main(void)
 		cmocka_unit_test(stranded_wait_is_named_det),
 		cmocka_unit_test(run_timeout_holds_free),
 		cmocka_unit_test(run_timeout_holds_det),
+		cmocka_unit_test(store_beyond_eof_is_sigbus),
 	};
 
 	alarm(300);	/* a run that never ends fails the binary */

@@ -91,7 +91,9 @@ struct pinmm_result {
 	char warn[320];
 	char hang[8192];	/* who waited on what, when the run hung */
 	char refused[256];
-	char error[256];
+	char error[512];
+	char signals[512];	/* a process a signal killed (a store beyond
+				 * EOF is SIGBUS), or "" */
 	char hang_class[16];	/* "deadlock", "hung task" or "livelock" */
 	char lockdep[2048];	/* the first lock-order inversion, or "" */
 	uint64_t duration_us;
