@@ -193,7 +193,13 @@ static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
 	struct file *file = actor_file(as, st->file);
 	unsigned long addr;
 
-	if (as->nr_maps == SCN_MAX_MAPS)
+	int slot = st->map;
+
+	/* The parser checked that the slot is free, or that one is left. */
+	for (int m = 0; slot < 0 && m < SCN_MAX_MAPS; m++)
+		if (!as->map_made[m])
+			slot = m;
+	if (slot < 0)
 		return -ENOMEM;
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
@@ -201,11 +207,11 @@ static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
 		       VM_SHARED | VM_WRITE, st->offset >> PAGE_SHIFT);
 	if (IS_ERR_VALUE_ADDR(addr))
 		return (int)(long)addr;
-	as->map_addr[as->nr_maps] = addr;
-	as->map_len[as->nr_maps] = st->len;
-	as->map_file[as->nr_maps] = st->file;
-	as->map_offset[as->nr_maps] = st->offset;
-	as->nr_maps++;
+	as->map_made[slot] = true;
+	as->map_addr[slot] = addr;
+	as->map_len[slot] = st->len;
+	as->map_file[slot] = st->file;
+	as->map_offset[slot] = st->offset;
 	return 0;
 }
 
@@ -286,6 +292,19 @@ static int do_put_refs(struct actor_state *as)
 	return 0;
 }
 
+/*
+ * The scenario asserts that the device holds now what an fsync would have
+ * promised: what is missing is data-loss naming this step.
+ */
+static int do_check_disk(struct actor_state *as, const struct scn_step *st)
+{
+	char who[384];
+
+	step_where(as, st, who, sizeof(who));
+	oracle_check_now(as->m->inodes[st->file], who);
+	return 0;
+}
+
 static int do_fsync(struct file *file, const struct scn_step *st)
 {
 	return vfs_fsync(file, 0);
@@ -350,6 +369,16 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 		return 0;
 	case OP_MEMORY_FAILURE:
 		return do_memory_failure(as, st);
+	case OP_CLOSE:
+		if (as->files[st->file]) {
+			filp_close(as->files[st->file]);
+			as->files[st->file] = NULL;
+		}
+		return 0;
+	case OP_UNLINK:
+		return vfs_unlink(m->inodes[st->file]);
+	case OP_CHECK_DISK:
+		return do_check_disk(as, st);
 	case OP_SYNC:
 		sync_filesystem(&m->sb);
 		return 0;
@@ -376,6 +405,8 @@ static const char *const op_names[] = {
 	[OP_MEMORY_FAILURE] = "memory_failure", [OP_SYNC] = "sync",
 	[OP_DIO_COMPLETE] = "dio_complete", [OP_GET_REFS] = "get_refs",
 	[OP_PUT_REFS] = "put_refs", [OP_COMMIT] = "commit",
+	[OP_CLOSE] = "close", [OP_UNLINK] = "unlink",
+	[OP_CHECK_DISK] = "check_disk",
 };
 
 const char *scn_op_name(enum scn_op op)

@@ -23,7 +23,7 @@ struct actor_state {
 	int idx;
 	struct task_struct *task;
 	struct mm_struct *mm;
-	int nr_maps;
+	bool map_made[SCN_MAX_MAPS];	/* some mmap filled the slot */
 	unsigned long map_addr[SCN_MAX_MAPS];
 	u64 map_len[SCN_MAX_MAPS];
 	int map_file[SCN_MAX_MAPS];

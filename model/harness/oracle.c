@@ -670,8 +670,7 @@ static struct window *promise_begin(struct shadow *s, const char *what)
 
 	if (!w)
 		return NULL;
-	snprintf(w->who, sizeof(w->who), "%s by %s", what,
-		 current ? current->comm : "-");
+	snprintf(w->who, sizeof(w->who), "%s", what);
 	/* Bytes being written or excluded now are not promised. */
 	list_for_each_entry(o, &open_windows, list)
 		if (o->s == s && o->kind != WIN_READ && o->kind != WIN_PROMISE &&
@@ -696,7 +695,8 @@ static void probe_fsync_enter(void *data, struct inode *inode)
 	lock_oracle();
 	s = shadow_of_inode(inode);
 	if (s && !s->fb && !promises_off) {
-		snprintf(what, sizeof(what), "fsync of %s", inode->i_name);
+		snprintf(what, sizeof(what), "fsync of %s by %s returned",
+			 inode->i_name, current ? current->comm : "-");
 		promise_begin(s, what);
 	}
 	unlock_oracle();
@@ -704,10 +704,14 @@ static void probe_fsync_enter(void *data, struct inode *inode)
 
 static void probe_sync_enter(void *data, struct super_block *sb)
 {
+	char what[64];
+
+	snprintf(what, sizeof(what), "sync by %s returned",
+		 current ? current->comm : "-");
 	lock_oracle();
 	for (int i = 0; i < nr_shadows && !promises_off; i++)
 		if (!shadows[i].fb && shadows[i].inode->i_sb == sb)
-			promise_begin(&shadows[i], "sync");
+			promise_begin(&shadows[i], what);
 	unlock_oracle();
 }
 
@@ -757,11 +761,13 @@ long long oracle_check_now(struct inode *inode, const char *who)
 	struct shadow *s;
 	struct window *w = NULL;
 	long long lost = 0;
+	char what[160];
 
+	snprintf(what, sizeof(what), "%s ran", who);
 	lock_oracle();
 	s = shadow_of_inode(inode);
 	if (s && !s->fb)
-		w = promise_begin(s, who);
+		w = promise_begin(s, what);
 	unlock_oracle();
 	if (!w)
 		return 0;

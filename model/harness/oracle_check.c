@@ -30,7 +30,7 @@
 #include "oracle_shadow.h"
 
 static long long durability_lost;
-static char durability_why[256];
+static char durability_why[512];
 
 int oracle_durability_reset(void)
 {
@@ -98,7 +98,7 @@ long long oracle_promise_check(struct window *w)
 {
 	struct shadow *s = w->s;
 	u64 size = (u64)i_size_read(s->inode);
-	char prefix[160], why[256] = "";
+	char prefix[224], why[512] = "";
 	long long lost = 0;
 	u8 *buf;
 
@@ -109,7 +109,7 @@ long long oracle_promise_check(struct window *w)
 		free(buf);
 		return 0;	/* cannot tell: claim nothing */
 	}
-	snprintf(prefix, sizeof(prefix), "%s returned at %llu us, but ", w->who,
+	snprintf(prefix, sizeof(prefix), "%s at %llu us, but ", w->who,
 		 (unsigned long long)ktime_get_us());
 	preempt_disable();
 	pthread_mutex_lock(&oracle_lock);

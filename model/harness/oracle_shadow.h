@@ -89,7 +89,7 @@ struct window {
 	u32 gen;
 	bool quiet;			/* no DMA into the page in flight */
 	/* WIN_PROMISE: who promised, for the report. */
-	char who[96];
+	char who[160];
 };
 
 extern pthread_mutex_t oracle_lock;

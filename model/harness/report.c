@@ -44,7 +44,7 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 	if (r->lockdep[0])
 		fprintf(out, "  lockdep: %s", r->lockdep);
 	if (r->fsync_lost > 0)
-		fprintf(out, "  fsync's promise broken: %lld bytes were not on the device when it returned\n",
+		fprintf(out, "  promised but not on the device: %lld bytes (when an fsync or sync returned, or at a check_disk)\n",
 			r->fsync_lost);
 	if (r->bytes_lost > 0)
 		fprintf(out, "  data loss: %lld bytes\n", r->bytes_lost);

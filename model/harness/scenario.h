@@ -25,7 +25,7 @@
 enum scn_op {
 	OP_NONE,
 	/* processes */
-	OP_MMAP,	/* file, offset, len -> the next map slot */
+	OP_MMAP,	/* file, offset, len -> map (-1: the lowest never filled) */
 	OP_MUNMAP,	/* map */
 	OP_STORE,	/* map, offset, len, count; random: count stores of
 			 * random size at random places of [offset, len) */
@@ -34,6 +34,8 @@ enum scn_op {
 	OP_TRUNCATE,	/* file, len = the new size */
 	OP_PUNCH,	/* file, offset, len */
 	OP_SYNC,	/* sync(): every file, data-integrity writeback */
+	OP_CLOSE,	/* file: close the actor's open file */
+	OP_UNLINK,	/* file: unlink(2) its name */
 	/* devices */
 	OP_PIN,		/* target process, map, offset, len (page aligned),
 			 * longterm, write (FOLL_WRITE; default yes) */
@@ -50,6 +52,7 @@ enum scn_op {
 	OP_SLEEP,	/* gap */
 	OP_WAIT,	/* event */
 	OP_SIGNAL,	/* event */
+	OP_CHECK_DISK,	/* file: what is on the device now, as fsync promises */
 	NR_SCN_OPS,
 };
 

@@ -59,6 +59,9 @@ static void check_file_step(struct sf_pass2 *q, int a, int i)
 	case OP_FSYNC:
 	case OP_TRUNCATE:
 	case OP_PUNCH:
+	case OP_CLOSE:
+	case OP_UNLINK:
+	case OP_CHECK_DISK:
 	case OP_DIO_COMPLETE:
 	case OP_MEMORY_FAILURE:
 	case OP_GET_REFS:
@@ -97,13 +100,9 @@ static bool check_map_use(struct sf_pass2 *q, int a, int i, bool *alive,
 	bool page = st->op == OP_VERIFY;
 	u64 mlen, end;
 
-	if (st->map >= q->nr_slots[a]) {
-		if (!q->nr_slots[a])
-			step_error(q, a, i, "map", "map %d is not mapped yet: no mmap step before this one (expected an mmap step before it)",
-				   st->map);
-		else
-			step_error(q, a, i, "map", "map %d is not mapped yet: %d mmap step(s) before this one (expected a slot from 0 to %d, made by an earlier mmap step)",
-				   st->map, q->nr_slots[a], q->nr_slots[a] - 1);
+	if (!q->slot_made[a][st->map]) {
+		step_error(q, a, i, "map", "map %d is not mapped yet: no mmap step before this one makes it (expected an mmap step before it that fills slot %d)",
+			   st->map, st->map);
 		return false;
 	}
 	if (!alive[st->map]) {
@@ -146,6 +145,40 @@ static bool check_map_use(struct sf_pass2 *q, int a, int i, bool *alive,
 	return true;
 }
 
+/*
+ * An mmap fills its slot: the one it names (map=N), which must not be
+ * mapped; else the lowest slot no mmap filled yet, loops counted.
+ */
+static bool make_slot(struct sf_pass2 *q, int a, int i, bool *alive, int iter)
+{
+	struct scn_step *st = &q->p->scn->actors[a].steps[i];
+	bool bad = q->info[a][i].bad;
+	int m = st->map;
+
+	if (m < 0) {
+		for (m = 0; m < SCN_MAX_MAPS && q->slot_made[a][m]; m++)
+			;
+		if (m == SCN_MAX_MAPS) {
+			step_error(q, a, i, NULL, "more than %d mappings%s (expected at most %d mmap steps per process, loops counted, or one that names its slot with map=)",
+				   SCN_MAX_MAPS, iter ? " with its loops" : "",
+				   SCN_MAX_MAPS);
+			return false;
+		}
+	} else if (alive[m]) {
+		step_error(q, a, i, "map", "map %d is still mapped, by line %d%s (expected a munmap map=%d before mapping it again)",
+			   m, q->slot_line[a][m], iter ? ", in an earlier loop" : "", m);
+		return false;
+	}
+	if (!q->slot_made[a][m] || st->len < q->slot_min_len[a][m])
+		q->slot_min_len[a][m] = st->len;
+	q->slot_made[a][m] = true;
+	q->slot_len[a][m] = st->len;
+	q->slot_line[a][m] = q->info[a][i].line;
+	q->slot_bad[a][m] |= bad;
+	alive[m] = true;
+	return true;
+}
+
 /* Walk a process's steps, its loops included, making map slots. */
 static void walk_process(struct sf_pass2 *q, int a)
 {
@@ -163,15 +196,8 @@ static void walk_process(struct sf_pass2 *q, int a)
 				continue;
 			switch (st->op) {
 			case OP_MMAP:
-				if (q->nr_slots[a] == SCN_MAX_MAPS) {
-					step_error(q, a, i, NULL, "more than %d mappings%s (expected at most %d mmap steps per process, loops counted)",
-						   SCN_MAX_MAPS, it ? " with its loops" : "",
-						   SCN_MAX_MAPS);
+				if (!make_slot(q, a, i, alive, (int)it))
 					return;
-				}
-				q->slot_len[a][q->nr_slots[a]] = st->len;
-				q->slot_bad[a][q->nr_slots[a]] = bad;
-				alive[q->nr_slots[a]++] = true;
 				break;
 			case OP_MUNMAP:
 				if (check_map_use(q, a, i, alive, (int)it))
@@ -180,6 +206,58 @@ static void walk_process(struct sf_pass2 *q, int a)
 			case OP_STORE:
 			case OP_VERIFY:
 				check_map_use(q, a, i, alive, (int)it);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * Walk a process's or a kthread's steps for its open files: a file opens
+ * at the first step that uses it (mmap, fsync, truncate, punch) and stays
+ * open until close; once this actor unlinked it, it can no longer open it.
+ * (Another actor's unlink is for the run to find: -ENOENT, an error.)
+ */
+static void walk_files(struct sf_pass2 *q, int a)
+{
+	struct scenario *scn = q->p->scn;
+	struct scn_actor *act = &scn->actors[a];
+	unsigned int iters = SF_MIN(act->loops + 1, 3U);
+	bool open[SCN_MAX_FILES] = { false };
+	int unlinked[SCN_MAX_FILES] = { 0 };	/* the line, or 0 */
+
+	for (unsigned int it = 0; it < iters; it++) {
+		for (int i = 0; i < act->nr_steps; i++) {
+			struct scn_step *st = &act->steps[i];
+			int f = st->file;
+
+			if (q->info[a][i].bad || scn->files[f].fb)
+				continue;
+			switch (st->op) {
+			case OP_MMAP:
+			case OP_FSYNC:
+			case OP_TRUNCATE:
+			case OP_PUNCH:
+				if (!open[f] && unlinked[f])
+					step_error(q, a, i, "file", "%s unlinked '%s' at line %d and has it no longer open (expected a step on a file that still has its name, or one opened before the unlink)",
+						   act->name, scn->files[f].name,
+						   unlinked[f]);
+				open[f] = true;
+				break;
+			case OP_CLOSE:
+				if (!open[f])
+					step_error(q, a, i, "file", "'%s' is not open%s (expected a step that uses it before: a file opens at its first use)",
+						   scn->files[f].name,
+						   it ? " in this loop" : "");
+				open[f] = false;
+				break;
+			case OP_UNLINK:
+				if (unlinked[f])
+					step_error(q, a, i, "file", "'%s' was unlinked before, at line %d (expected one unlink)",
+						   scn->files[f].name, unlinked[f]);
+				unlinked[f] = q->info[a][i].line;
 				break;
 			default:
 				break;
@@ -220,10 +298,9 @@ static void walk_other(struct sf_pass2 *q, int a)
 				pin_line = si->line;
 				if (si->bad)
 					break;
-				if (st->map >= q->nr_slots[t]) {
-					step_error(q, a, i, "map", "process %s makes %d mapping(s) (expected a map slot it makes%s)",
-						   scn->actors[t].name, q->nr_slots[t],
-						   q->nr_slots[t] ? ", from 0" : ": an mmap step in it");
+				if (!q->slot_made[t][st->map]) {
+					step_error(q, a, i, "map", "process %s never fills map slot %d (expected a map slot it mmaps)",
+						   scn->actors[t].name, st->map);
 					unknown = true;
 					break;
 				}
@@ -231,7 +308,8 @@ static void walk_other(struct sf_pass2 *q, int a)
 					unknown = true;
 					break;
 				}
-				mlen = page_align(q->slot_len[t][st->map]);
+				/* It must fit whatever the slot holds. */
+				mlen = page_align(q->slot_min_len[t][st->map]);
 				if (st->offset % SF_PAGE) {
 					step_error(q, a, i, "offset", "%llu is not page aligned (expected a multiple of 4096)",
 						   (unsigned long long)st->offset);
@@ -362,6 +440,9 @@ void pass2(struct sf_parser *p)
 	for (int a = 0; a < scn->nr_actors; a++)
 		if (scn->actors[a].kind != ACTOR_PROCESS)
 			walk_other(q, a);
+	for (int a = 0; a < scn->nr_actors; a++)
+		if (scn->actors[a].kind != ACTOR_DEVICE)
+			walk_files(q, a);
 	for (int a = 0; a < scn->nr_actors; a++) {
 		for (int i = 0; i < scn->actors[a].nr_steps; i++) {
 			struct scn_step *st = &scn->actors[a].steps[i];

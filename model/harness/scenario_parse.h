@@ -138,8 +138,10 @@ struct sf_pass2 {
 	struct sf_parser *p;
 	struct sf_step_info info[SCN_MAX_ACTORS][SCN_MAX_STEPS];
 	/* A process's map slots, as the walk of its steps makes them. */
-	int nr_slots[SCN_MAX_ACTORS];
-	u64 slot_len[SCN_MAX_ACTORS][SCN_MAX_MAPS];
+	bool slot_made[SCN_MAX_ACTORS][SCN_MAX_MAPS];	/* by some mmap */
+	u64 slot_len[SCN_MAX_ACTORS][SCN_MAX_MAPS];	/* of its mapping now */
+	u64 slot_min_len[SCN_MAX_ACTORS][SCN_MAX_MAPS];	/* of any it holds */
+	int slot_line[SCN_MAX_ACTORS][SCN_MAX_MAPS];	/* its last mmap's */
 	bool slot_bad[SCN_MAX_ACTORS][SCN_MAX_MAPS];	/* its mmap was rejected */
 	bool signalled[SCN_MAX_EVENTS];
 };

@@ -24,8 +24,8 @@ static const char *const field_names[] = {
 #define K_K (1 << ACTOR_KTHREAD)
 
 static const struct sf_op sf_ops[] = {
-	{ "mmap", OP_MMAP, K_P, F_FILE | F_OFFSET | F_LEN, F_FILE,
-	  "mmap file= [offset=0] [len=max_size-offset]" },
+	{ "mmap", OP_MMAP, K_P, F_FILE | F_OFFSET | F_LEN | F_MAP, F_FILE,
+	  "mmap file= [offset=0] [len=max_size-offset] [map=the lowest slot never filled]" },
 	{ "munmap", OP_MUNMAP, K_P, F_MAP, F_MAP, "munmap map=" },
 	{ "store", OP_STORE, K_P, F_MAP | F_OFFSET | F_LEN | F_COUNT | F_RANDOM,
 	  F_MAP, "store map= [offset=0] [len=rest] [count=1] [random=no]" },
@@ -37,6 +37,8 @@ static const struct sf_op sf_ops[] = {
 	{ "punch", OP_PUNCH, K_P | K_K, F_FILE | F_OFFSET | F_LEN,
 	  F_FILE | F_OFFSET | F_LEN, "punch file= offset= len=" },
 	{ "sync", OP_SYNC, K_P | K_K, 0, 0, "sync" },
+	{ "close", OP_CLOSE, K_P | K_K, F_FILE, F_FILE, "close file=" },
+	{ "unlink", OP_UNLINK, K_P | K_K, F_FILE, F_FILE, "unlink file=" },
 	{ "pin", OP_PIN, K_D,
 	  F_PROCESS | F_MAP | F_OFFSET | F_LEN | F_LONGTERM | F_WRITE, F_PROCESS,
 	  "pin process= [map=0] [offset=0] [len=rest] [longterm=no] [write=yes]" },
@@ -55,12 +57,14 @@ static const struct sf_op sf_ops[] = {
 	{ "wait", OP_WAIT, K_P | K_D | K_K, F_EVENT, F_EVENT, "wait event=" },
 	{ "signal", OP_SIGNAL, K_P | K_D | K_K, F_EVENT, F_EVENT,
 	  "signal event=" },
+	{ "check_disk", OP_CHECK_DISK, K_P | K_D | K_K, F_FILE, F_FILE,
+	  "check_disk file=" },
 };
 
 static const char *const kind_ops[] = {
-	[ACTOR_PROCESS] = "mmap, munmap, store, verify, fsync, truncate, punch, sync, sleep, wait or signal",
-	[ACTOR_DEVICE] = "pin, dma, release, dio_complete, sleep, wait or signal",
-	[ACTOR_KTHREAD] = "memory_failure, get_refs, put_refs, commit, sync, fsync, truncate, punch, sleep, wait or signal",
+	[ACTOR_PROCESS] = "mmap, munmap, store, verify, fsync, truncate, punch, sync, close, unlink, sleep, wait, signal or check_disk",
+	[ACTOR_DEVICE] = "pin, dma, release, dio_complete, sleep, wait, signal or check_disk",
+	[ACTOR_KTHREAD] = "memory_failure, get_refs, put_refs, commit, sync, fsync, truncate, punch, close, unlink, sleep, wait, signal or check_disk",
 };
 
 static const char *const kind_words[] = {
@@ -180,7 +184,7 @@ static void step_field(struct sf_pass2 *q, int a, int i, int field,
 		break;
 	case F_MAP:
 		if (!parse_uint(v, &n) || n >= SCN_MAX_MAPS) {
-			step_error(q, a, i, fname, "bad map slot '%s' (expected 0 to %d: the process's mmap steps count from 0)",
+			step_error(q, a, i, fname, "bad map slot '%s' (expected 0 to %d: a map slot of the process)",
 				   v, SCN_MAX_MAPS - 1);
 			return;
 		}
@@ -273,6 +277,7 @@ void parse_step(struct sf_pass2 *q, int a, int i)
 	/* defaults */
 	st->count = op->op == OP_STORE || op->op == OP_DMA ? 1 : 0;
 	st->write = op->op == OP_PIN;
+	st->map = op->op == OP_MMAP ? -1 : 0;	/* mmap: the next free slot */
 	st->dirty = op->op == OP_RELEASE;
 	while ((tok = strtok_r(NULL, " \t", &save))) {
 		char *eq = strchr(tok, '=');

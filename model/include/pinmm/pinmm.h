@@ -82,7 +82,7 @@ struct pinmm_result {
 	 * dirty, before it was called, and not touched since) that were not
 	 * on the device when it returned, summed over them. */
 	long long fsync_lost;
-	char loss[256];		/* the first lost byte, in words */
+	char loss[512];		/* the first lost byte, in words */
 	char oops[160];		/* "kernel BUG at fs/ext4/inode.c:NNN!" or "" */
 	char oops_task[32];
 	char oops_trace[4096];	/* " fn+0xoff/0xsize" lines */
