@@ -51,27 +51,42 @@ static void expect_pass(const char *file, const struct pinmm_result *r,
 			 r->error);
 }
 
+/* Every deterministic run of @file under @policy, to @each. */
+static void det_runs(const char *file, const char *policy,
+		     void (*each)(const char *file, const struct pinmm_result *r,
+				  const char *how, int *arg),
+		     int *arg)
+{
+	for (int s = 0; s < seeds(); s++) {
+		for (int i = 0; i < 4; i++) {
+			struct pinmm_options o = {
+				.sched = PINMM_SCHED_DET,
+				.strategy = strategies[i],
+				.strategy_seed = (u64)s,
+			};
+			struct pinmm_result r;
+
+			assert_int_equal(pinmm_run(file, policy, (u64)s + 1, &o, &r), 0);
+			each(file, &r, strategies[i], arg);
+			pinmm_result_free(&r);
+		}
+	}
+}
+
+static void must_pass(const char *file, const struct pinmm_result *r,
+		      const char *how, int *arg)
+{
+	(void)arg;
+	expect_pass(file, r, how);
+}
+
 static void seed_passes_every_run(void **state)
 {
 	(void)state;
 	for (size_t w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
 		const char *file = workloads[w].file;
 
-		for (int s = 0; s < seeds(); s++) {
-			for (int i = 0; i < 4; i++) {
-				struct pinmm_options o = {
-					.sched = PINMM_SCHED_DET,
-					.strategy = strategies[i],
-					.strategy_seed = (u64)s,
-				};
-				struct pinmm_result r;
-
-				assert_int_equal(pinmm_run(file, "seed", (u64)s + 1,
-							   &o, &r), 0);
-				expect_pass(file, &r, strategies[i]);
-				pinmm_result_free(&r);
-			}
-		}
+		det_runs(file, "seed", must_pass, NULL);
 		for (int s = 0; s < seeds() + 2; s++) {
 			struct pinmm_result r;
 
@@ -83,6 +98,16 @@ static void seed_passes_every_run(void **state)
 	}
 }
 
+/* An oops, counted; anything else must be a pass. */
+static void oops_or_pass(const char *file, const struct pinmm_result *r,
+			 const char *how, int *oopses)
+{
+	if (r->verdict == PINMM_OOPS)
+		(*oopses)++;
+	else
+		expect_pass(file, r, how);
+}
+
 static void vanilla_oopses_where_it_should(void **state)
 {
 	(void)state;
@@ -90,24 +115,7 @@ static void vanilla_oopses_where_it_should(void **state)
 		const char *file = workloads[w].file;
 		int oopses = 0;
 
-		for (int s = 0; s < seeds(); s++) {
-			for (int i = 0; i < 4; i++) {
-				struct pinmm_options o = {
-					.sched = PINMM_SCHED_DET,
-					.strategy = strategies[i],
-					.strategy_seed = (u64)s,
-				};
-				struct pinmm_result r;
-
-				assert_int_equal(pinmm_run(file, "vanilla",
-							   (u64)s + 1, &o, &r), 0);
-				if (r.verdict == PINMM_OOPS)
-					oopses++;
-				else
-					expect_pass(file, &r, strategies[i]);
-				pinmm_result_free(&r);
-			}
-		}
+		det_runs(file, "vanilla", oops_or_pass, &oopses);
 		if (workloads[w].vanilla_oopses != (oopses > 0))
 			fail_msg("%s under vanilla: %d oopses in %d runs", file,
 				 oopses, 4 * seeds());
