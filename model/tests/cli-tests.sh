@@ -138,7 +138,7 @@ for i, line in enumerate(lines):
 EOF
 }
 
-"$pinmm" run seed-bug --policy seed --seed 7 --runs 3 --json >"$tmp/out" 2>"$tmp/err"
+"$pinmm" run seed-bug --policy seed --seed 7 --runs 3 --hung-timeout 60000000 --json >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if ! check_json "$tmp/out" 3 seed-bug seed 7 >"$tmp/verdicts" 2>"$tmp/py"; then
 	fail json_seed_policy_runs "$(cat "$tmp/py")"

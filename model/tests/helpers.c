@@ -43,6 +43,11 @@ const struct tm_config tm_seed_1k = {
 	.size = 1536, .max_size = 8 * PAGE_SIZE,
 };
 
+const struct pinmm_options tm_free_running = {
+	.sched = PINMM_SCHED_FREE,
+	.hung_task_timeout_us = 60 * 1000 * 1000,
+};
+
 u8 tm_initial_byte(loff_t pos)
 {
 	return (u8)(pos * 13 + (pos >> 12) * 101 + 7);

@@ -17,6 +17,7 @@
 #include <pinmm/pinmm.h>
 
 #include "../harness/scenario.h"
+#include "helpers.h"
 
 /* The C tables that harness/builtin.c had before the files replaced them. */
 #define KiB 1024ULL
@@ -657,7 +658,8 @@ static void test_verdicts(void **state)
 		oops += r.verdict == PINMM_OOPS;
 		assert_true(r.verdict == PINMM_OOPS || r.verdict == PINMM_PASS);
 		pinmm_result_free(&r);
-		assert_int_equal(pinmm_run("seed-bug", "seed", (uint64_t)seed, NULL, &r), 0);
+		assert_int_equal(pinmm_run("seed-bug", "seed", (uint64_t)seed,
+					   &tm_free_running, &r), 0);
 		assert_int_equal(r.verdict, PINMM_PASS);
 		pinmm_result_free(&r);
 	}

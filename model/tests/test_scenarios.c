@@ -77,7 +77,8 @@ static void seed_bug_seed_passes_without_loss(void **state)
 	for (int i = 0; i < runs; i++) {
 		struct pinmm_result r;
 
-		assert_int_equal(pinmm_run("seed-bug", "seed", (u64)i + 1, NULL, &r), 0);
+		assert_int_equal(pinmm_run("seed-bug", "seed", (u64)i + 1,
+					   &tm_free_running, &r), 0);
 		if (r.verdict != PINMM_PASS)
 			fail_msg("seed %d: %s %s%s", i + 1,
 				 pinmm_verdict_name(r.verdict), r.oops, r.loss);
@@ -99,7 +100,8 @@ static void baseline_passes(const char *policy)
 	for (int i = 0; i < runs; i++) {
 		struct pinmm_result r;
 
-		assert_int_equal(pinmm_run("baseline", policy, (u64)i + 1, NULL, &r), 0);
+		assert_int_equal(pinmm_run("baseline", policy, (u64)i + 1,
+					   &tm_free_running, &r), 0);
 		if (r.verdict != PINMM_PASS)
 			fail_msg("%s seed %d: %s %s%s%s", policy, i + 1,
 				 pinmm_verdict_name(r.verdict), r.oops, r.loss,
@@ -139,10 +141,13 @@ static void every_run_passes(const char *scenario, const char *name, long want)
 	for (int p = 0; p < 2; p++) {
 		for (int i = 0; i < 10; i++) {
 			struct pinmm_options o = {
-				.sched = i % 2 ? PINMM_SCHED_FREE : PINMM_SCHED_DET,
-				.strategy = i % 2 ? NULL : "random",
+				.sched = PINMM_SCHED_DET,
+				.strategy = "random",
 				.strategy_seed = (u64)i,
 			};
+
+			if (i % 2)
+				o = tm_free_running;
 			struct pinmm_result r;
 
 			assert_int_equal(pinmm_run(scenario, policies[p],

@@ -11,7 +11,6 @@
 #include "helpers.h"
 
 static const struct pinmm_options det_opts = { .sched = PINMM_SCHED_DET };
-static const struct pinmm_options free_opts = { .sched = PINMM_SCHED_FREE };
 
 static void run_both(const char *name, const char *text, const char *policy,
 		     void (*check)(const struct pinmm_result *r))
@@ -22,7 +21,7 @@ static void run_both(const char *name, const char *text, const char *policy,
 		struct pinmm_result r;
 
 		assert_int_equal(pinmm_run(path, policy, 1,
-					   det ? &det_opts : &free_opts, &r), 0);
+					   det ? &det_opts : &tm_free_running, &r), 0);
 		check(&r);
 		pinmm_result_free(&r);
 	}

@@ -90,8 +90,8 @@ static void seed_passes_every_run(void **state)
 		for (int s = 0; s < seeds() + 2; s++) {
 			struct pinmm_result r;
 
-			assert_int_equal(pinmm_run(file, "seed", (u64)s + 1, NULL,
-						   &r), 0);
+			assert_int_equal(pinmm_run(file, "seed", (u64)s + 1,
+						   &tm_free_running, &r), 0);
 			expect_pass(file, &r, "free-running");
 			pinmm_result_free(&r);
 		}
