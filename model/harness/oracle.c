@@ -380,17 +380,18 @@ static void writer_end(struct window *w)
 	u8 flags = w->kind == WIN_DMA ? SH_DMA : 0;
 
 	ends(w, w->data);
+	if (list_empty(&w->seen)) {
+		/* Nothing overlapped it: its bytes are what the bytes hold. */
+		memcpy(s->expect + w->pos, w->data, w->len);
+		memset(s->state + w->pos, SH_VALID | flags, w->len);
+		goto out;
+	}
 	for (u64 i = 0; i < w->len; i++) {
 		u64 pos = w->pos + i;
 		struct vset v = { 0 };
 		struct seen *e;
 		u8 was = s->state[pos];
 
-		if (list_empty(&w->seen)) {
-			s->expect[pos] = w->data[i];
-			s->state[pos] = SH_VALID | flags;
-			continue;
-		}
 		vset_add(&v, w->data[i]);
 		list_for_each_entry(e, &w->seen, list) {
 			if (pos < e->pos || pos >= e->pos + e->len)
@@ -403,6 +404,7 @@ static void writer_end(struct window *w)
 		/* A value a device left unreleased may be among them. */
 		shadow_set(s, pos, &v, w->data[i], flags | (was & SH_DMA));
 	}
+out:
 	if (w->kind == WIN_DMA)
 		s->dma_open[w->index]--;
 	window_free(w);
