@@ -8,7 +8,7 @@
  *
  * Under the seed every run passes, with no byte lost and every fsync's
  * promise kept: deterministic runs over fixed seeds and strategies, and
- * free-running runs.  Under vanilla each ends as the 2018 kernel does:
+ * free-running runs of those whose pass cannot depend on the host.  Under vanilla each ends as the 2018 kernel does:
  * an oops where a pinned page loses its buffers and is released dirty
  * (in some deterministic runs at least), a pass otherwise; never a loss
  * of data or a hang, which here would be false.
@@ -23,13 +23,19 @@
 static const struct {
 	const char *file;
 	bool vanilla_oopses;	/* in some runs; else every run passes */
+	/*
+	 * No reclaim can run while a device's gup is between a page's
+	 * reference and the pin at its end, the seed's known window, so the
+	 * seed's pass holds on every schedule: run free-running too.
+	 */
+	bool free;
 } workloads[] = {
-	{ "tests/scenarios/partial-dma-1k.ini", true },
-	{ "tests/scenarios/two-devices.ini", true },
-	{ "tests/scenarios/truncate-zero-pinned.ini", false },
-	{ "tests/scenarios/clean-release.ini", false },
-	{ "tests/scenarios/gup-near-limit.ini", false },
-	{ "tests/scenarios/store-dma-same-bytes.ini", false },
+	{ "tests/scenarios/partial-dma-1k.ini", true, true },
+	{ "tests/scenarios/two-devices.ini", true, true },
+	{ "tests/scenarios/truncate-zero-pinned.ini", false, true },
+	{ "tests/scenarios/clean-release.ini", false, true },
+	{ "tests/scenarios/gup-near-limit.ini", false, false },
+	{ "tests/scenarios/store-dma-same-bytes.ini", false, true },
 };
 
 static const char *const strategies[] = { "fifo", "random", "pct:2", "pct:3" };
@@ -87,7 +93,7 @@ static void seed_passes_every_run(void **state)
 		const char *file = workloads[w].file;
 
 		det_runs(file, "seed", must_pass, NULL);
-		for (int s = 0; s < seeds() + 2; s++) {
+		for (int s = 0; workloads[w].free && s < seeds() + 2; s++) {
 			struct pinmm_result r;
 
 			assert_int_equal(pinmm_run(file, "seed", (u64)s + 1,
