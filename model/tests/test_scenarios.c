@@ -68,17 +68,28 @@ static void seed_bug_vanilla_oopses_in_ext4_writepage(void **state)
 	assert_true(oopses * 10 >= runs * 9);
 }
 
+/*
+ * Every run passes with no byte lost and its pins all released, half of
+ * them free-running; in the deterministic half cleaning writeback skipped
+ * the pinned pages (a free-running run's flusher may have no pass in the
+ * pin's time on a starved host).
+ */
 static void seed_bug_seed_passes_without_loss(void **state)
 {
 	int runs = nr_runs();
-	long skipped = 0;
 
 	(void)state;
 	for (int i = 0; i < runs; i++) {
+		struct pinmm_options o = {
+			.sched = PINMM_SCHED_DET,
+			.strategy = "pct:3",
+			.strategy_seed = (u64)i,
+		};
 		struct pinmm_result r;
 
-		assert_int_equal(pinmm_run("seed-bug", "seed", (u64)i + 1,
-					   &tm_free_running, &r), 0);
+		if (i % 2)
+			o = tm_free_running;
+		assert_int_equal(pinmm_run("seed-bug", "seed", (u64)i + 1, &o, &r), 0);
 		if (r.verdict != PINMM_PASS)
 			fail_msg("seed %d: %s %s%s", i + 1,
 				 pinmm_verdict_name(r.verdict), r.oops, r.loss);
@@ -87,10 +98,10 @@ static void seed_bug_seed_passes_without_loss(void **state)
 		assert_int_equal(r.oops[0], '\0');
 		assert_int_equal(counter(&r, "nr_foll_pin_acquired"),
 				 counter(&r, "nr_foll_pin_released"));
-		skipped += counter(&r, "mkclean_pinned_skipped");
+		if (o.sched == PINMM_SCHED_DET)
+			assert_true(counter(&r, "mkclean_pinned_skipped") > 0);
 		pinmm_result_free(&r);
 	}
-	assert_true(skipped > 0);
 }
 
 static void baseline_passes(const char *policy)
