@@ -3,6 +3,8 @@
 # up what they explored: what --shard I/N is for on a batch system, here on
 # one machine's cores.  Usage:
 #   scripts/explore-shards.sh JOBS SCENARIO --policy P --strategy S [explore options]
+# A dfs:B search runs its whole tree unless --schedules says otherwise;
+# random and pct:D need --schedules N (the shards share the N).
 # Exit status: 0 when no shard found a failure, 1 when one did, 2 on error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 start=$(date +%s)
 for ((i = 0; i < jobs; i++)); do
-	"$pinmm" explore "$@" --schedules 0 --shard "$i/$jobs" >"$tmp/$i.out" 2>"$tmp/$i.err" &
+	"$pinmm" explore --schedules 0 "$@" --shard "$i/$jobs" >"$tmp/$i.out" 2>"$tmp/$i.err" &
 done
 status=0
 for ((i = 0; i < jobs; i++)); do

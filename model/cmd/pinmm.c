@@ -15,15 +15,14 @@
  * Exit status: 0 when every run passed, 1 when some run did not, 2 on a
  * usage error or an invalid scenario file.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <pinmm/pinmm.h>
+
+#include "cli.h"
 
 static const char usage[] =
 	"usage: pinmm run SCENARIO [--policy vanilla|seed] [--seed N] [--runs N]\n"
@@ -42,25 +41,6 @@ static const char usage[] =
 	"       pinmm help\n"
 	"SCENARIO is a built-in NAME or a FILE: an argument with a '/' or ending\n"
 	"in .ini is a file (docs/scenario-format.md describes the format).\n";
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "pinmm: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'pinmm help'.\n");
-	return 2;
-}
-
-static bool parse_u64(const char *s, unsigned long long *out)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && !*end;
-}
 
 static bool known(const char *const *names, const char *name)
 {
@@ -146,144 +126,79 @@ static int check_target(const char *scenario, const char *policy)
 
 static int cmd_run(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "runs", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "hung-timeout", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "sched", required_argument, NULL, 'S' },
-		{ "strategy", required_argument, NULL, 'g' },
-		{ "strategy-seed", required_argument, NULL, 'G' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *policy = "vanilla";
-	unsigned long long seed = 1, runs = 1, hung = 0, strategy_seed = 0;
-	bool json = false, verbose = false;
-	const char *trace = NULL;
+	struct cli c = { .policy = "vanilla", .seed = 1, .runs = 1 };
 	struct pinmm_options opts = { 0 };
 	int counts[PINMM_ERROR + 1] = { 0 };
-	int opt, failed = 0;
+	int failed = 0, trace_failed = 0;
 	const char *scenario;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":p:s:n:jt:vS:g:G:T:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 's':
-			if (!parse_u64(optarg, &seed))
-				return usage_error("--seed wants a non-negative integer, not '%s'", optarg);
-			break;
-		case 'n':
-			if (!parse_u64(optarg, &runs) || !runs || runs > INT_MAX)
-				return usage_error("--runs wants a positive integer, not '%s'", optarg);
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 't':
-			if (!parse_u64(optarg, &hung) || !hung)
-				return usage_error("--hung-timeout wants microseconds, not '%s'", optarg);
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'S':
-			if (!strcmp(optarg, "det"))
-				opts.sched = PINMM_SCHED_DET;
-			else if (strcmp(optarg, "free"))
-				return usage_error("--sched is free or det, not '%s'", optarg);
-			break;
-		case 'g':
-			opts.strategy = optarg;
-			break;
-		case 'G':
-			if (!parse_u64(optarg, &strategy_seed))
-				return usage_error("--strategy-seed wants a non-negative integer, not '%s'",
-						   optarg);
-			break;
-		case 'T':
-			trace = optarg;
-			break;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (opts.strategy && opts.sched != PINMM_SCHED_DET)
-		return usage_error("--strategy %s needs --sched det", opts.strategy);
-	if (optind >= argc)
-		return usage_error("%s", "run: which scenario? ('pinmm list' shows them)");
-	if (optind + 1 < argc)
-		return usage_error("run: unexpected argument '%s'", argv[optind + 1]);
-	scenario = argv[optind];
-	if (check_target(scenario, policy))
+	if (cli_parse(&c, CMD_RUN, argc, argv))
 		return 2;
-	opts.hung_task_timeout_us = hung;
-	opts.echo_log = false;
+	if (c.strategy && !c.det)
+		return usage_error("--strategy %s needs --sched det", c.strategy);
+	if (c.argc < 1)
+		return usage_error("%s", "run: which scenario? ('pinmm list' shows them)");
+	if (c.argc > 1)
+		return usage_error("run: unexpected argument '%s'", c.argv[1]);
+	scenario = c.argv[0];
+	if (check_target(scenario, c.policy))
+		return 2;
+	opts.hung_task_timeout_us = c.hung_timeout;
+	opts.sched = c.det ? PINMM_SCHED_DET : PINMM_SCHED_FREE;
+	opts.strategy = c.strategy;
 
-	for (unsigned long long i = 0; i < runs; i++) {
+	for (uint64_t i = 0; i < c.runs; i++) {
 		struct pinmm_result r;
 		char trace_path[4096];
 
-		if (trace && runs > 1) {
-			const char *dot = strrchr(trace, '.');
-			int base = dot ? (int)(dot - trace) : (int)strlen(trace);
+		if (c.trace && c.runs > 1) {
+			const char *dot = strrchr(c.trace, '.');
+			int base = dot ? (int)(dot - c.trace) : (int)strlen(c.trace);
 
 			snprintf(trace_path, sizeof(trace_path), "%.*s-%llu%s", base,
-				 trace, seed + i, dot ? dot : "");
+				 c.trace, (unsigned long long)(c.seed + i),
+				 dot ? dot : "");
 			opts.trace_path = trace_path;
 		} else {
-			opts.trace_path = trace;
+			opts.trace_path = c.trace;
 		}
-		opts.strategy_seed = strategy_seed + i;
-		if (pinmm_run(scenario, policy, seed + i, &opts, &r)) {
+		opts.strategy_seed = c.strategy_seed + i;
+		if (pinmm_run(scenario, c.policy, c.seed + i, &opts, &r)) {
 			fprintf(stderr, "pinmm: %s\n", r.error);
 			pinmm_result_free(&r);
 			return 2;
 		}
+		/* The run is done, but what it was asked to write is not. */
+		if (opts.trace_path && r.error[0] && r.verdict != PINMM_ERROR) {
+			fprintf(stderr, "pinmm: %s\n", r.error);
+			trace_failed = 1;
+		}
 		counts[r.verdict]++;
 		if (r.verdict != PINMM_PASS)
 			failed++;
-		if (json) {
+		if (c.json) {
 			char *line = pinmm_result_to_json(&r);
 
 			if (line)
 				puts(line);
 			free(line);
-		} else if (runs == 1 || r.verdict != PINMM_PASS || verbose) {
-			pinmm_result_print(stdout, &r, verbose);
+		} else if (c.runs == 1 || r.verdict != PINMM_PASS || c.verbose) {
+			pinmm_result_print(stdout, &r, c.verbose);
 		}
 		pinmm_result_free(&r);
 		fflush(stdout);
 	}
-	if (!json && runs > 1) {
-		printf("%s under %s, %llu runs from seed %llu:", scenario, policy,
-		       runs, seed);
+	if (!c.json && c.runs > 1) {
+		printf("%s under %s, %llu runs from seed %llu:", scenario, c.policy,
+		       (unsigned long long)c.runs, (unsigned long long)c.seed);
 		for (int v = 0; v <= PINMM_ERROR; v++)
 			if (counts[v])
 				printf(" %s %d", pinmm_verdict_name(v), counts[v]);
 		printf("\n");
 	}
+	if (trace_failed)
+		return 2;
 	return failed ? 1 : 0;
-}
-
-static bool parse_shard(const char *s, unsigned int *shard, unsigned int *shards)
-{
-	unsigned int i, n;
-	char c;
-
-	if (sscanf(s, "%u/%u%c", &i, &n, &c) != 2 || !n || i >= n)
-		return false;
-	*shard = i;
-	*shards = n;
-	return true;
 }
 
 static void explore_progress(const struct pinmm_explore_status *st, void *arg)
@@ -305,84 +220,39 @@ static void explore_progress(const struct pinmm_explore_status *st, void *arg)
 
 static int cmd_explore(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "strategy", required_argument, NULL, 'g' },
-		{ "schedules", required_argument, NULL, 'n' },
-		{ "first", required_argument, NULL, 'f' },
-		{ "shard", required_argument, NULL, 'h' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "hung-timeout", required_argument, NULL, 't' },
-		{ "no-reduction", no_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct pinmm_explore_options o = { .strategy = "pct:2", .schedules = 1000 };
+	struct cli c = { .policy = "vanilla", .seed = 1, .strategy = "pct:2",
+			 .schedules = 1000 };
+	struct pinmm_explore_options o;
 	struct pinmm_explore_status st;
-	const char *policy = "vanilla";
-	unsigned long long seed = 1, v;
 	const char *scenario;
-	int opt;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":p:s:g:n:f:h:ko:t:R", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 's':
-			if (!parse_u64(optarg, &seed))
-				return usage_error("--seed wants a non-negative integer, not '%s'", optarg);
-			break;
-		case 'g':
-			o.strategy = optarg;
-			break;
-		case 'n':
-			if (!parse_u64(optarg, &v))
-				return usage_error("--schedules wants a number (0: no cap), not '%s'", optarg);
-			o.schedules = v;
-			break;
-		case 'f':
-			if (!parse_u64(optarg, &v))
-				return usage_error("--first wants a number, not '%s'", optarg);
-			o.first = v;
-			break;
-		case 'h':
-			if (!parse_shard(optarg, &o.shard, &o.shards))
-				return usage_error("--shard wants I/N with 0 <= I < N, not '%s'", optarg);
-			break;
-		case 'k':
-			o.keep_going = true;
-			break;
-		case 'R':
-			o.no_reduction = true;
-			break;
-		case 'o':
-			o.schedule_prefix = optarg;
-			break;
-		case 't':
-			if (!parse_u64(optarg, &v) || !v)
-				return usage_error("--hung-timeout wants microseconds, not '%s'", optarg);
-			o.hung_task_timeout_us = v;
-			break;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return usage_error("%s", "explore: which scenario? ('pinmm list' shows them)");
-	if (optind + 1 < argc)
-		return usage_error("explore: unexpected argument '%s'", argv[optind + 1]);
-	scenario = argv[optind];
-	if (check_target(scenario, policy))
+	if (cli_parse(&c, CMD_EXPLORE, argc, argv))
 		return 2;
+	if (c.argc < 1)
+		return usage_error("%s", "explore: which scenario? ('pinmm list' shows them)");
+	if (c.argc > 1)
+		return usage_error("explore: unexpected argument '%s'", c.argv[1]);
+	/* Random and PCT schedules never run out: they need a number. */
+	if (!c.schedules && strncmp(c.strategy, "dfs:", 4))
+		return usage_error("--schedules 0 (no cap) is for a dfs:B search, which ends; %s needs a number",
+				   c.strategy);
+	scenario = c.argv[0];
+	if (check_target(scenario, c.policy))
+		return 2;
+	o = (struct pinmm_explore_options){
+		.strategy = c.strategy,
+		.schedules = c.schedules,
+		.first = c.first,
+		.shard = c.shard,
+		.shards = c.shards,
+		.keep_going = c.keep_going,
+		.no_reduction = c.no_reduction,
+		.schedule_prefix = c.out,
+		.hung_task_timeout_us = c.hung_timeout,
+	};
 	o.progress = explore_progress;
 	o.arg = &o;
-	if (pinmm_explore(scenario, policy, seed, &o, &st)) {
+	if (pinmm_explore(scenario, c.policy, c.seed, &o, &st)) {
 		if (isatty(STDERR_FILENO))
 			fputc('\n', stderr);
 		fprintf(stderr, "pinmm: %s\n", st.error);
@@ -390,7 +260,7 @@ static int cmd_explore(int argc, char **argv)
 	}
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	printf("%s under %s, strategy %s", scenario, policy, o.strategy);
+	printf("%s under %s, strategy %s", scenario, c.policy, o.strategy);
 	if (o.shards > 1)
 		printf(", shard %u/%u", o.shard, o.shards);
 	printf(": %llu schedules in %.1f s (%.0f/s), at most %llu choice points a run\n",
@@ -421,54 +291,25 @@ static int cmd_explore(int argc, char **argv)
 
 static int cmd_replay(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "minimize", no_argument, NULL, 'm' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool minimize = false, json = false, verbose = false;
-	const char *out = NULL;
+	struct cli c = { 0 };
 	struct pinmm_options opts = { 0 };
 	struct pinmm_schedule s, m;
 	struct pinmm_result r;
 	char err[512], outbuf[4096];
-	int opt, ret;
+	const char *out;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":mo:jT:v", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			minimize = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'T':
-			opts.trace_path = optarg;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind + 1 != argc)
+	if (cli_parse(&c, CMD_REPLAY, argc, argv))
+		return 2;
+	if (c.argc != 1)
 		return usage_error("%s", "replay: which schedule file?");
-	if (pinmm_schedule_read(argv[optind], &s, err, sizeof(err))) {
+	opts.trace_path = c.trace;
+	out = c.out;
+	if (pinmm_schedule_read(c.argv[0], &s, err, sizeof(err))) {
 		fprintf(stderr, "pinmm: %s\n", err);
 		return 2;
 	}
-	if (minimize) {
+	if (c.minimize) {
 		int before = 0, left = pinmm_minimize(&s, &m, err, sizeof(err));
 
 		if (left < 0) {
@@ -477,7 +318,7 @@ static int cmd_replay(int argc, char **argv)
 			return 2;
 		}
 		if (!out) {
-			snprintf(outbuf, sizeof(outbuf), "%s.min", argv[optind]);
+			snprintf(outbuf, sizeof(outbuf), "%s.min", c.argv[0]);
 			out = outbuf;
 		}
 		ret = pinmm_replay(&s, NULL, &r);
@@ -500,21 +341,21 @@ static int cmd_replay(int argc, char **argv)
 		pinmm_schedule_free(&s);
 		return 2;
 	}
-	if (json) {
+	if (c.json) {
 		char *line = pinmm_result_to_json(&r);
 
 		if (line)
 			puts(line);
 		free(line);
 	} else {
-		pinmm_result_print(stdout, &r, verbose);
+		pinmm_result_print(stdout, &r, c.verbose);
 	}
 	if (strcmp(pinmm_verdict_name(r.verdict), s.verdict) || strcmp(r.oops, s.oops) ||
 	    r.diverged) {
 		fprintf(stderr, "pinmm: the replay did not reproduce the schedule's %s%s\n",
 			s.verdict, r.diverged ? " (its decisions did not fit)" : "");
 		ret = 1;
-	} else if (!json) {
+	} else if (!c.json) {
 		printf("replayed: %s, as recorded\n", s.verdict);
 	}
 	ret = ret ? ret : (r.verdict != PINMM_PASS);

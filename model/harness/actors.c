@@ -3,13 +3,16 @@
  * What the scenario's tasks do: the step interpreter of processes, devices
  * and kernel-context actors.
  *
- * A process has its own mm; its steps are system calls (mmap, munmap,
- * fsync, truncate, fallocate) and CPU loads and stores through its page
- * tables.  A device acts on another process's mapping through the fake DMA
- * driver.  Every step runs in the actor's task, through the same kernel
- * paths a real task would take.
+ * A process has its own mm and open files; its steps are system calls
+ * (mmap, munmap, fsync, truncate, fallocate), entering the kernel where a
+ * system call would (the VFS: do_truncate(), vfs_fallocate(), vfs_fsync(),
+ * do_mmap()), and CPU loads and stores through its page tables.  A device
+ * acts on another process's mapping through the fake DMA driver; a kthread
+ * calls the kernel functions its kind of kernel context would.  Every step
+ * runs in the actor's task.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,11 +48,49 @@ void machine_error(struct machine *m, const char *fmt, ...)
 	pthread_mutex_unlock(&m->lock);
 }
 
-static void actor_fail(struct actor_state *as, const struct scn_step *st,
-		       const char *what, int err)
+/* "FILE:LINE: [process proc0] step 3 (store)": where a step is written. */
+static void step_where(struct actor_state *as, const struct scn_step *st,
+		       char *buf, size_t len)
 {
-	machine_error(as->m, "%s: step %d (%s) failed: %s", as->a->name,
-		      (int)(st - as->a->steps), what, strerror(-err));
+	static const char *const kinds[] = {
+		[ACTOR_PROCESS] = "process", [ACTOR_DEVICE] = "device",
+		[ACTOR_KTHREAD] = "kthread",
+	};
+
+	snprintf(buf, len, "%s:%d: [%s %s] step %d (%s)", as->m->scn->file,
+		 st->line, kinds[as->a->kind], as->a->name,
+		 (int)(st - as->a->steps) + 1, scn_op_name(st->op));
+}
+
+static void actor_fail(struct actor_state *as, const struct scn_step *st,
+		       int err)
+{
+	char where[384];
+
+	step_where(as, st, where, sizeof(where));
+	machine_error(as->m, "%s failed: %s", where, strerror(-err));
+}
+
+/*
+ * A CPU access raised @sig: the process dies of it, as a process whose
+ * SIGBUS (a store beyond EOF) or SIGSEGV is not handled does.  That is
+ * the process's end, not the kernel's failure: it is reported, and the
+ * run goes on.
+ */
+static void actor_signalled(struct actor_state *as, const struct scn_step *st,
+			    int sig)
+{
+	struct machine *m = as->m;
+	char where[384];
+
+	step_where(as, st, where, sizeof(where));
+	pr_info("%s[%d]: killed by %s at %s\n", as->a->name, current->pid,
+		sig == SIGBUS ? "SIGBUS" : "SIGSEGV", where);
+	pthread_mutex_lock(&m->lock);
+	if (!m->signals[0])
+		snprintf(m->signals, sizeof(m->signals), "%s killed by %s at %s",
+			 as->a->name, sig == SIGBUS ? "SIGBUS" : "SIGSEGV", where);
+	pthread_mutex_unlock(&m->lock);
 }
 
 static int do_store(struct actor_state *as, const struct scn_step *st)
@@ -92,16 +133,18 @@ static int do_verify(struct actor_state *as, const struct scn_step *st)
 
 	for (u64 off = st->offset; off < st->offset + st->len; off += PAGE_SIZE) {
 		u64 pos = as->map_offset[st->map] + off;
+		struct window *w;
 		char why[256] = "";
 		long bad;
 		int err;
 
 		if (pos >= (u64)i_size_read(inode))
 			break;
+		w = oracle_read_begin(inode, pos, PAGE_SIZE);
 		err = user_load(as->mm, as->map_addr[st->map] + off, buf, PAGE_SIZE);
+		bad = oracle_read_end(w, err ? NULL : buf, why, sizeof(why));
 		if (err)
 			return err;
-		bad = oracle_verify(inode, pos, buf, PAGE_SIZE, why, sizeof(why));
 		if (!bad)
 			continue;
 		pthread_mutex_lock(&m->lock);
@@ -114,25 +157,61 @@ static int do_verify(struct actor_state *as, const struct scn_step *st)
 	return 0;
 }
 
-static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
+/*
+ * The actor's open file for the scenario's file @f, opened at its first
+ * use (a program opens a file before its first call on it); a
+ * framebuffer's device file is the driver's.
+ */
+static struct file *actor_file(struct actor_state *as, int f)
 {
 	struct machine *m = as->m;
+	struct file *file;
+
+	if (m->fbs[f])
+		return &m->fbs[f]->file;
+	if (as->files[f])
+		return as->files[f];
+	file = dentry_open(m->inodes[f]);
+	if (!IS_ERR(file))
+		as->files[f] = file;
+	return file;
+}
+
+/* The process or kthread exits: its open files are closed. */
+static void exit_files(struct actor_state *as)
+{
+	for (int f = 0; f < SCN_MAX_FILES; f++) {
+		if (!as->files[f])
+			continue;
+		filp_close(as->files[f]);
+		as->files[f] = NULL;
+	}
+}
+
+static int do_mmap_step(struct actor_state *as, const struct scn_step *st)
+{
+	struct file *file = actor_file(as, st->file);
 	unsigned long addr;
 
-	if (as->nr_maps == SCN_MAX_MAPS)
-		return -ENOMEM;
-	struct file *file = m->fbs[st->file] ? &m->fbs[st->file]->file :
-					      &m->files[st->file];
+	int slot = st->map;
 
+	/* The parser checked that the slot is free, or that one is left. */
+	for (int m = 0; slot < 0 && m < SCN_MAX_MAPS; m++)
+		if (!as->map_made[m])
+			slot = m;
+	if (slot < 0)
+		return -ENOMEM;
+	if (IS_ERR(file))
+		return (int)PTR_ERR(file);
 	addr = do_mmap(as->mm, file, st->len,
 		       VM_SHARED | VM_WRITE, st->offset >> PAGE_SHIFT);
 	if (IS_ERR_VALUE_ADDR(addr))
 		return (int)(long)addr;
-	as->map_addr[as->nr_maps] = addr;
-	as->map_len[as->nr_maps] = st->len;
-	as->map_file[as->nr_maps] = st->file;
-	as->map_offset[as->nr_maps] = st->offset;
-	as->nr_maps++;
+	as->map_made[slot] = true;
+	as->map_addr[slot] = addr;
+	as->map_len[slot] = st->len;
+	as->map_file[slot] = st->file;
+	as->map_offset[slot] = st->offset;
 	return 0;
 }
 
@@ -213,6 +292,44 @@ static int do_put_refs(struct actor_state *as)
 	return 0;
 }
 
+/*
+ * The scenario asserts that the device holds now what an fsync would have
+ * promised: what is missing is data-loss naming this step.
+ */
+static int do_check_disk(struct actor_state *as, const struct scn_step *st)
+{
+	char who[384];
+
+	step_where(as, st, who, sizeof(who));
+	oracle_check_now(as->m->inodes[st->file], who);
+	return 0;
+}
+
+static int do_fsync(struct file *file, const struct scn_step *st)
+{
+	return vfs_fsync(file, 0);
+}
+
+static int do_ftruncate(struct file *file, const struct scn_step *st)
+{
+	return do_truncate(file, (loff_t)st->len);
+}
+
+static int do_punch(struct file *file, const struct scn_step *st)
+{
+	return vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			     (loff_t)st->offset, (loff_t)st->len);
+}
+
+/* A system call on the actor's open file of the step's file. */
+static int with_file(struct actor_state *as, const struct scn_step *st,
+		     int (*call)(struct file *file, const struct scn_step *st))
+{
+	struct file *file = actor_file(as, st->file);
+
+	return IS_ERR(file) ? (int)PTR_ERR(file) : call(file, st);
+}
+
 static int run_step(struct actor_state *as, const struct scn_step *st)
 {
 	struct machine *m = as->m;
@@ -229,12 +346,11 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 	case OP_VERIFY:
 		return do_verify(as, st);
 	case OP_FSYNC:
-		return vfs_fsync(&m->files[st->file], 0);
+		return with_file(as, st, do_fsync);
 	case OP_TRUNCATE:
-		return ext4_setattr_size(m->inodes[st->file], (loff_t)st->len);
+		return with_file(as, st, do_ftruncate);
 	case OP_PUNCH:
-		return ext4_punch_hole(m->inodes[st->file], (loff_t)st->offset,
-				       (loff_t)st->len);
+		return with_file(as, st, do_punch);
 	case OP_PIN:
 		return do_pin(as, st);
 	case OP_DMA:
@@ -249,9 +365,20 @@ static int run_step(struct actor_state *as, const struct scn_step *st)
 		return 0;
 	case OP_SIGNAL:
 		complete_all(&m->events[st->event]);
+		__atomic_store_n(&m->signalled[st->event], 1, __ATOMIC_RELEASE);
 		return 0;
 	case OP_MEMORY_FAILURE:
 		return do_memory_failure(as, st);
+	case OP_CLOSE:
+		if (as->files[st->file]) {
+			filp_close(as->files[st->file]);
+			as->files[st->file] = NULL;
+		}
+		return 0;
+	case OP_UNLINK:
+		return vfs_unlink(m->inodes[st->file]);
+	case OP_CHECK_DISK:
+		return do_check_disk(as, st);
 	case OP_SYNC:
 		sync_filesystem(&m->sb);
 		return 0;
@@ -278,6 +405,8 @@ static const char *const op_names[] = {
 	[OP_MEMORY_FAILURE] = "memory_failure", [OP_SYNC] = "sync",
 	[OP_DIO_COMPLETE] = "dio_complete", [OP_GET_REFS] = "get_refs",
 	[OP_PUT_REFS] = "put_refs", [OP_COMMIT] = "commit",
+	[OP_CLOSE] = "close", [OP_UNLINK] = "unlink",
+	[OP_CHECK_DISK] = "check_disk",
 };
 
 const char *scn_op_name(enum scn_op op)
@@ -294,12 +423,18 @@ void actor_main(void *arg)
 	for (unsigned int loop = 0; loop <= a->loops; loop++) {
 		for (int i = 0; i < a->nr_steps; i++) {
 			const struct scn_step *st = &a->steps[i];
-			int err = run_step(as, st);
+			int err;
+
+			__atomic_store_n(&as->pos, (u64)loop * (u64)a->nr_steps + (u64)i,
+					 __ATOMIC_RELEASE);
+			err = run_step(as, st);
 
 			if (!err)
 				continue;
-			if (st->op != OP_PIN)
-				actor_fail(as, st, op_names[st->op], err);
+			if (err == -SIGBUS || err == -SIGSEGV)
+				actor_signalled(as, st, -err);
+			else if (st->op != OP_PIN)
+				actor_fail(as, st, err);
 			goto out;
 		}
 	}
@@ -312,5 +447,6 @@ out:
 	}
 	if (a->kind == ACTOR_PROCESS)
 		exit_mmap(as->mm);	/* the process exits */
+	exit_files(as);
 	__atomic_store_n(&as->done, true, __ATOMIC_RELEASE);
 }

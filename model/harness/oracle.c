@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The oracle (see oracle.h), the unstable-write counter and the flight
- * recorder, attached to the model's tracepoints.
+ * The oracle (oracle.h): an independent shadow of what every byte of
+ * every checked file may hold, kept from the tracepoints of CPU stores,
+ * DMA writes, truncation, memory failure, a driver's release and fsync,
+ * and windows over the operations in progress (oracle_shadow.h).
  *
- * A shadow byte is VALID (its expected value is known) or EXCLUDED (it lies
- * in a truncated or punched range, or in a poisoned page, and nothing wrote
- * it since).  Stores and DMA make bytes VALID up to i_size at the time of
- * the write; bytes past EOF are undefined in Linux and are not recorded.
- * A DMA write into a page that is no longer in the page cache (truncated
- * or poisoned while pinned) goes nowhere, and is not recorded either.
+ * Why windows.  A store or a DMA write copies its bytes into the frame
+ * somewhere between its begin and end tracepoints, and two writers of one
+ * byte whose windows overlap may land in either order: the byte may hold
+ * either value, whatever order their end tracepoints came in.  After a
+ * writer W ends, a byte may hold W's value or that of any write that
+ * ended while W was in progress (it may have landed after W's), and no
+ * older one (those landed before W began).  A load being verified may see
+ * what the byte held when it began or what any write in flight meanwhile
+ * put there.  An excluder (a truncation, a memory failure) lets a byte
+ * hold anything, from when it begins until a write that begins after it
+ * ended.  Nothing else is accepted.
  *
- * Scenarios never write the same bytes from two tasks at once: the frame
- * and the shadow are updated one after the other, so concurrent writers of
- * one byte could leave them in different orders.
+ * Stores and DMA record bytes up to i_size at the time of the write;
+ * bytes past EOF are undefined in Linux.  A DMA write into a page no
+ * longer in the page cache (truncated or poisoned while pinned) goes
+ * nowhere and is not recorded.  A DMA'd byte is promised by fsync only
+ * once its page was released dirty with no DMA into it in flight or begun
+ * since the release began (dma_gen, dma_open).
  *
- * Locking: oracle_lock (a host mutex) nests inside the page-table lock and
- * xa_lock (the probes run under them) and takes no kernel lock.
+ * Locking: oracle_lock, a host mutex, always with preemption disabled: the
+ * probes run so, under the page-table lock and xa_lock, and the harness's
+ * own calls disable it around the lock.  It takes no kernel lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,67 +34,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <linux/blkdev.h>
 #include <linux/fb.h>
+#include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 
-#include "../fs/ext4/ext4.h"
 #include "oracle.h"
-#include "trace.h"
-
-enum { SH_EXCLUDED = 0, SH_VALID = 1 };
-
-struct shadow {
-	struct inode *inode;
-	struct fb_info *fb;
-	u64 max_size;
-	u8 *expect;
-	u8 *state;
-};
+#include "oracle_shadow.h"
 
 #define MAX_SHADOWS 16
 
-static pthread_mutex_t oracle_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct shadow shadows[MAX_SHADOWS];
-static int nr_shadows;
-static int *dma_writers;	/* per pfn: devices holding it for write */
+pthread_mutex_t oracle_lock = PTHREAD_MUTEX_INITIALIZER;
+struct shadow shadows[MAX_SHADOWS];
+int nr_shadows;
+LIST_HEAD(open_windows);
+/* The harness's final sync is not the scenario's: it promises nothing. */
+static bool promises_off;
 
-#define FLIGHT_LEN 4096
+static void lock_oracle(void)
+{
+	preempt_disable();
+	pthread_mutex_lock(&oracle_lock);
+}
 
-struct flight_event {
-	u64 time;
-	int pid;
-	char comm[TASK_COMM_LEN];
-	const char *what;
-	unsigned long pfn;	/* ~0UL: none */
-	long arg;
-};
-
-static struct flight_event flight[FLIGHT_LEN];
-static unsigned long flight_next;
+static void unlock_oracle(void)
+{
+	pthread_mutex_unlock(&oracle_lock);
+	preempt_enable();
+}
 
 int oracle_init(void)
 {
 	nr_shadows = 0;
-	flight_next = 0;
-	dma_writers = calloc(max_pfn, sizeof(int));
-	return dma_writers ? 0 : -ENOMEM;
+	promises_off = false;
+	INIT_LIST_HEAD(&open_windows);
+	return oracle_durability_reset();
 }
 
 void oracle_exit(void)
 {
-	oracle_detach();
+	struct window *w, *next;
+
+	/* Windows of tasks killed mid-operation. */
+	list_for_each_entry_safe(w, next, &open_windows, list)
+		window_free(w);
 	for (int i = 0; i < nr_shadows; i++) {
-		free(shadows[i].expect);
-		free(shadows[i].state);
+		struct shadow *s = &shadows[i];
+
+		for (unsigned long p = 0; s->multi && p < s->nr_pages; p++)
+			free(s->multi[p]);
+		free(s->multi);
+		free(s->expect);
+		free(s->state);
+		free(s->dma_gen);
+		free(s->dma_open);
 	}
 	nr_shadows = 0;
-	free(dma_writers);
-	dma_writers = NULL;
 }
 
 static int shadow_add(struct inode *inode, struct fb_info *fb, u64 max_size,
@@ -94,11 +103,19 @@ static int shadow_add(struct inode *inode, struct fb_info *fb, u64 max_size,
 	if (nr_shadows == MAX_SHADOWS)
 		return -ENOSPC;
 	s = &shadows[nr_shadows];
+	memset(s, 0, sizeof(*s));
+	s->nr_pages = DIV_ROUND_UP(max_size, PAGE_SIZE);
 	s->expect = calloc(max_size, 1);
 	s->state = calloc(max_size, 1);
-	if (!s->expect || !s->state) {
+	s->multi = calloc(s->nr_pages, sizeof(*s->multi));
+	s->dma_gen = calloc(s->nr_pages, sizeof(*s->dma_gen));
+	s->dma_open = calloc(s->nr_pages, sizeof(*s->dma_open));
+	if (!s->expect || !s->state || !s->multi || !s->dma_gen || !s->dma_open) {
 		free(s->expect);
 		free(s->state);
+		free(s->multi);
+		free(s->dma_gen);
+		free(s->dma_open);
 		return -ENOMEM;
 	}
 	s->inode = inode;
@@ -133,312 +150,669 @@ static struct shadow *shadow_of(struct address_space *mapping)
 	return NULL;
 }
 
-static void shadow_write(struct page *page, unsigned int offset,
-			 const void *data, size_t len)
+struct shadow *shadow_of_inode(struct inode *inode)
 {
-	struct shadow *s;
-	u64 pos, size;
+	return shadow_of(inode->i_mapping);
+}
 
-	pthread_mutex_lock(&oracle_lock);
-	s = shadow_of(page_mapping(page));
+/* ---- what a byte may hold ---- */
+
+static struct vset *multi_of(const struct shadow *s, u64 pos)
+{
+	struct vset *page = s->multi[pos >> PAGE_SHIFT];
+
+	return page ? &page[pos & ~PAGE_MASK] : NULL;
+}
+
+bool shadow_accepts(const struct shadow *s, u64 pos, u8 b)
+{
+	u8 state = s->state[pos];
+
+	if (!(state & (SH_VALID | SH_MULTI)))
+		return true;
+	if (state & SH_MULTI)
+		return vset_has(multi_of(s, pos), b);
+	return s->expect[pos] == b;
+}
+
+/* Byte @pos may now hold any value of @v, which holds @mine. */
+static void shadow_set(struct shadow *s, u64 pos, const struct vset *v, u8 mine,
+		       u8 flags)
+{
+	int n = 0;
+
+	for (int i = 0; i < 4; i++)
+		n += __builtin_popcountll(v->w[i]);
+	s->expect[pos] = mine;	/* for a MULTI byte too: one of its values */
+	if (n == 256) {
+		s->state[pos] = SH_EXCLUDED;
+		return;
+	}
+	if (n == 1) {
+		s->state[pos] = SH_VALID | flags;
+		return;
+	}
+	if (!s->multi[pos >> PAGE_SHIFT]) {
+		s->multi[pos >> PAGE_SHIFT] = calloc(PAGE_SIZE, sizeof(struct vset));
+		if (!s->multi[pos >> PAGE_SHIFT]) {
+			s->state[pos] = SH_EXCLUDED;	/* cannot say: say nothing */
+			return;
+		}
+	}
+	*multi_of(s, pos) = *v;
+	s->state[pos] = SH_MULTI | flags;
+}
+
+/* ---- windows ---- */
+
+static bool overlap(u64 a, u64 alen, u64 b, u64 blen, u64 *start, u64 *len)
+{
+	u64 lo = a > b ? a : b;
+	u64 hi = a + alen < b + blen ? a + alen : b + blen;
+
+	if (lo >= hi)
+		return false;
+	*start = lo;
+	*len = hi - lo;
+	return true;
+}
+
+/* @w saw [pos, pos+len) written with @data (at @data_pos), or anything. */
+static void seen_add(struct window *w, u64 pos, u64 len, const u8 *data,
+		     u64 data_pos)
+{
+	struct seen *e;
+
+	if (!data && !list_empty(&w->seen)) {
+		struct seen *last = list_entry(w->seen.prev, struct seen, list);
+
+		/* Ranges only (a promise's touches): grow the last one. */
+		if (!last->data && pos <= last->pos + last->len &&
+		    pos + len >= last->pos) {
+			u64 end = pos + len > last->pos + last->len ?
+					  pos + len : last->pos + last->len;
+
+			last->pos = pos < last->pos ? pos : last->pos;
+			last->len = end - last->pos;
+			return;
+		}
+	}
+	e = calloc(1, sizeof(*e) + (data ? len : 0));
+	if (!e) {
+		/* Out of memory: the window accepts anything there. */
+		data = NULL;
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;
+	}
+	e->pos = pos;
+	e->len = len;
+	if (data) {
+		e->data = (u8 *)(e + 1);
+		memcpy(e->data, data + (pos - data_pos), len);
+	}
+	list_add_tail(&e->list, &w->seen);
+}
+
+bool window_saw(const struct window *w, u64 pos)
+{
+	struct seen *e;
+
+	list_for_each_entry(e, &w->seen, list)
+		if (pos >= e->pos && pos < e->pos + e->len)
+			return true;
+	return false;
+}
+
+static struct window *window_new(enum window_kind kind, struct shadow *s,
+				 u64 pos, u64 len)
+{
+	struct window *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->kind = kind;
+	w->pid = current ? current->pid : 0;
+	w->s = s;
+	w->pos = pos;
+	w->len = len;
+	INIT_LIST_HEAD(&w->seen);
+	return w;
+}
+
+void window_free(struct window *w)
+{
+	struct seen *e, *next;
+
+	list_for_each_entry_safe(e, next, &w->seen, list)
+		free(e);
+	list_del(&w->list);
+	free(w->snap_expect);
+	free(w->snap_state);
+	free(w->snap_multi);
+	free(w);
+}
+
+static struct window *window_find(enum window_kind kind, const void *page)
+{
+	int pid = current ? current->pid : 0;
+	struct window *w;
+
+	list_for_each_entry(w, &open_windows, list)
+		if (w->kind == kind && w->pid == pid && (!page || w->page == page))
+			return w;
+	return NULL;
+}
+
+static bool is_writer(const struct window *w)
+{
+	return w->kind == WIN_STORE || w->kind == WIN_DMA;
+}
+
+/*
+ * Tell the open windows of @s that [pos, pos+len) is being written with
+ * @data by @by (a writer or an excluder, data NULL) beginning now: a
+ * reader may see it, and a promise does not cover it any more.
+ */
+static void begins(struct shadow *s, struct window *by, u64 pos, u64 len,
+		   const u8 *data)
+{
+	struct window *w;
+	u64 start, n;
+
+	list_for_each_entry(w, &open_windows, list) {
+		if (w == by || w->s != s || !overlap(w->pos, w->len, pos, len,
+						     &start, &n))
+			continue;
+		if (w->kind == WIN_READ)
+			seen_add(w, start, n, data, pos);
+		else if (w->kind == WIN_PROMISE)
+			seen_add(w, start, n, NULL, 0);
+	}
+}
+
+/* ... and ends: the writers in progress may land before it. */
+static void ends(struct window *by, const u8 *data)
+{
+	struct window *w;
+	u64 start, n;
+
+	list_for_each_entry(w, &open_windows, list)
+		if (w != by && w->s == by->s && is_writer(w) &&
+		    overlap(w->pos, w->len, by->pos, by->len, &start, &n))
+			seen_add(w, start, n, data, by->pos);
+}
+
+/* ---- writers: CPU stores and DMA ---- */
+
+static void writer_begin(enum window_kind kind, struct page *page,
+			 unsigned int offset, const void *data, size_t len)
+{
+	struct shadow *s = shadow_of(page_mapping(page));
+	u64 pos, size;
+	struct window *w;
+
 	if (!s)
-		goto out;
+		return;
 	pos = ((u64)page->index << PAGE_SHIFT) + offset;
 	size = (u64)i_size_read(s->inode);
 	if (pos >= size)
-		goto out;
+		return;
 	if (pos + len > size)
 		len = (size_t)(size - pos);
-	memcpy(s->expect + pos, data, len);
-	memset(s->state + pos, SH_VALID, len);
-out:
-	pthread_mutex_unlock(&oracle_lock);
+	w = window_new(kind, s, pos, len);
+	if (!w)
+		return;
+	w->data = data;
+	w->page = page;
+	if (kind == WIN_DMA) {
+		w->index = page->index;
+		s->dma_gen[page->index]++;
+		s->dma_open[page->index]++;
+	}
+	begins(s, w, pos, len, data);
+	list_add_tail(&w->list, &open_windows);
 }
 
-static void shadow_exclude(struct inode *inode, u64 start, u64 end)
+static void writer_end(struct window *w)
+{
+	struct shadow *s = w->s;
+	u8 flags = w->kind == WIN_DMA ? SH_DMA : 0;
+
+	ends(w, w->data);
+	if (list_empty(&w->seen)) {
+		/* Nothing overlapped it: its bytes are what the bytes hold. */
+		memcpy(s->expect + w->pos, w->data, w->len);
+		memset(s->state + w->pos, SH_VALID | flags, w->len);
+		goto out;
+	}
+	for (u64 i = 0; i < w->len; i++) {
+		u64 pos = w->pos + i;
+		struct vset v = { 0 };
+		struct seen *e;
+		u8 was = s->state[pos];
+
+		vset_add(&v, w->data[i]);
+		list_for_each_entry(e, &w->seen, list) {
+			if (pos < e->pos || pos >= e->pos + e->len)
+				continue;
+			if (!e->data)
+				vset_fill(&v);
+			else
+				vset_add(&v, e->data[pos - e->pos]);
+		}
+		/* A value a device left unreleased may be among them. */
+		shadow_set(s, pos, &v, w->data[i], flags | (was & SH_DMA));
+	}
+out:
+	if (w->kind == WIN_DMA)
+		s->dma_open[w->index]--;
+	window_free(w);
+}
+
+static void probe_store_begin(void *data, struct page *page, unsigned int offset,
+			      const void *bytes, size_t len)
+{
+	lock_oracle();
+	writer_begin(WIN_STORE, page, offset, bytes, len);
+	unlock_oracle();
+}
+
+static void probe_dma_begin(void *data, struct page *page, unsigned int offset,
+			    const void *bytes, size_t len)
+{
+	lock_oracle();
+	writer_begin(WIN_DMA, page, offset, bytes, len);
+	unlock_oracle();
+}
+
+static void probe_writer_end(enum window_kind kind, struct page *page)
+{
+	struct window *w;
+
+	lock_oracle();
+	w = window_find(kind, page);
+	if (w)
+		writer_end(w);
+	unlock_oracle();
+}
+
+static void probe_store(void *data, struct page *page, unsigned int offset,
+			const void *bytes, size_t len)
+{
+	probe_writer_end(WIN_STORE, page);
+}
+
+static void probe_dma(void *data, struct page *page, unsigned int offset,
+		      const void *bytes, size_t len)
+{
+	probe_writer_end(WIN_DMA, page);
+}
+
+/* ---- excluders: truncation, hole punching, memory failure ---- */
+
+static void exclude_begin(struct inode *inode, u64 start, u64 end)
+{
+	struct shadow *s = shadow_of_inode(inode);
+	struct window *w;
+
+	if (!s || start >= s->max_size)
+		return;
+	if (end >= s->max_size)
+		end = s->max_size - 1;
+	w = window_new(WIN_EXCLUDE, s, start, end - start + 1);
+	if (!w)
+		return;
+	begins(s, w, w->pos, w->len, NULL);
+	list_add_tail(&w->list, &open_windows);
+}
+
+static void exclude_end(struct inode *inode)
+{
+	struct shadow *s = shadow_of_inode(inode);
+	struct window *w = window_find(WIN_EXCLUDE, NULL);
+
+	if (!s || !w || w->s != s)
+		return;
+	ends(w, NULL);
+	memset(s->state + w->pos, SH_EXCLUDED, w->len);
+	window_free(w);
+}
+
+static u64 last_byte(loff_t lend)
+{
+	return lend < 0 ? ~0ULL : (u64)lend;
+}
+
+static void probe_truncate_begin(void *data, struct inode *inode,
+				 loff_t lstart, loff_t lend)
+{
+	lock_oracle();
+	exclude_begin(inode, (u64)lstart, last_byte(lend));
+	unlock_oracle();
+}
+
+static void probe_truncate(void *data, struct inode *inode, loff_t lstart,
+			   loff_t lend)
+{
+	lock_oracle();
+	exclude_end(inode);
+	unlock_oracle();
+}
+
+static void probe_memory_failure_begin(void *data, struct page *page,
+				       struct inode *inode, pgoff_t index)
+{
+	lock_oracle();
+	exclude_begin(inode, (u64)index << PAGE_SHIFT,
+		      ((u64)(index + 1) << PAGE_SHIFT) - 1);
+	unlock_oracle();
+}
+
+static void probe_memory_failure(void *data, struct page *page,
+				 struct inode *inode, pgoff_t index)
+{
+	lock_oracle();
+	exclude_end(inode);
+	unlock_oracle();
+}
+
+/* ---- a driver's dirty release: what its DMA wrote becomes promised ---- */
+
+static void probe_release_begin(void *data, struct page *page, bool dirty)
+{
+	struct shadow *s;
+	struct window *w;
+
+	if (!dirty)
+		return;
+	lock_oracle();
+	s = shadow_of(page_mapping(page));
+	if (s && page->index < s->nr_pages &&
+	    (w = window_new(WIN_RELEASE, s, (u64)page->index << PAGE_SHIFT,
+			    PAGE_SIZE))) {
+		w->page = page;
+		w->index = page->index;
+		w->gen = s->dma_gen[page->index];
+		w->quiet = !s->dma_open[page->index];
+		list_add_tail(&w->list, &open_windows);
+	}
+	unlock_oracle();
+}
+
+/*
+ * After set_page_dirty_lock(): the page is dirty, so what every DMA that
+ * had ended before the release began wrote into it is the kernel's to
+ * write.  A DMA in flight at the begin, or begun since, may have landed
+ * after a writeback cleaned the page again: then nothing is promised.
+ * The page is not looked at: the release may have dropped its last
+ * reference.
+ */
+static void probe_release(void *data, struct page *page, bool dirty)
+{
+	struct window *w;
+	struct shadow *s;
+
+	if (!dirty)
+		return;
+	lock_oracle();
+	w = window_find(WIN_RELEASE, page);
+	if (w) {
+		s = w->s;
+		if (w->quiet && s->dma_gen[w->index] == w->gen &&
+		    !s->dma_open[w->index]) {
+			u64 end = w->pos + w->len < s->max_size ?
+					  w->pos + w->len : s->max_size;
+
+			begins(s, w, w->pos, end - w->pos, NULL);
+			for (u64 pos = w->pos; pos < end; pos++)
+				s->state[pos] &= (u8)~SH_DMA;
+		}
+		window_free(w);
+	}
+	unlock_oracle();
+}
+
+/* ---- loads being verified ---- */
+
+struct window *oracle_read_begin(struct inode *inode, u64 pos, size_t len)
+{
+	struct shadow *s;
+	struct window *w = NULL, *o;
+	u64 start, n;
+
+	lock_oracle();
+	s = shadow_of_inode(inode);
+	if (!s || pos >= s->max_size)
+		goto out;
+	if (pos + len > s->max_size)
+		len = (size_t)(s->max_size - pos);
+	w = window_new(WIN_READ, s, pos, len);
+	if (!w)
+		goto out;
+	w->snap_expect = malloc(len);
+	w->snap_state = malloc(len);
+	if (!w->snap_expect || !w->snap_state) {
+		window_free(w);
+		w = NULL;
+		goto out;
+	}
+	memcpy(w->snap_expect, s->expect + pos, len);
+	memcpy(w->snap_state, s->state + pos, len);
+	for (size_t i = 0; i < len; i++) {
+		if (!(w->snap_state[i] & SH_MULTI))
+			continue;
+		if (!w->snap_multi)
+			w->snap_multi = calloc(len, sizeof(struct vset));
+		if (!w->snap_multi)
+			w->snap_state[i] = SH_EXCLUDED;
+		else
+			w->snap_multi[i] = *multi_of(s, pos + i);
+	}
+	/* What is being written now may be what the load sees. */
+	list_for_each_entry(o, &open_windows, list)
+		if (o->s == s && (is_writer(o) || o->kind == WIN_EXCLUDE) &&
+		    overlap(o->pos, o->len, pos, len, &start, &n))
+			seen_add(w, start, n, is_writer(o) ? o->data : NULL, o->pos);
+	list_add_tail(&w->list, &open_windows);
+out:
+	unlock_oracle();
+	return w;
+}
+
+static bool read_accepts(const struct window *w, u64 i, u8 b)
+{
+	u8 state = w->snap_state[i];
+	struct seen *e;
+
+	if (!(state & (SH_VALID | SH_MULTI)))
+		return true;
+	if (state & SH_MULTI ? vset_has(&w->snap_multi[i], b) :
+			       w->snap_expect[i] == b)
+		return true;
+	list_for_each_entry(e, &w->seen, list)
+		if (w->pos + i >= e->pos && w->pos + i < e->pos + e->len &&
+		    (!e->data || e->data[w->pos + i - e->pos] == b))
+			return true;
+	return false;
+}
+
+long oracle_read_end(struct window *w, const void *buf, char *why,
+		     size_t why_len)
+{
+	const u8 *b = buf;
+	long bad = 0;
+
+	if (!w)
+		return 0;
+	lock_oracle();
+	for (u64 i = 0; b && i < w->len; i++) {
+		if (read_accepts(w, i, b[i]))
+			continue;
+		if (!bad && why && why_len)
+			snprintf(why, why_len,
+				 "%s offset %llu (page %llu): expected %#04x, a load has %#04x",
+				 w->s->inode->i_name,
+				 (unsigned long long)(w->pos + i),
+				 (unsigned long long)((w->pos + i) >> PAGE_SHIFT),
+				 w->snap_expect[i], b[i]);
+		bad++;
+	}
+	window_free(w);
+	unlock_oracle();
+	return bad;
+}
+
+/* ---- fsync and sync: what they promise is checked when they return ---- */
+
+static struct window *promise_begin(struct shadow *s, const char *what)
+{
+	struct window *w = window_new(WIN_PROMISE, s, 0, s->max_size), *o;
+	u64 start, n;
+
+	if (!w)
+		return NULL;
+	snprintf(w->who, sizeof(w->who), "%s", what);
+	/* Bytes being written or excluded now are not promised. */
+	list_for_each_entry(o, &open_windows, list)
+		if (o->s == s && o->kind != WIN_READ && o->kind != WIN_PROMISE &&
+		    overlap(o->pos, o->len, 0, s->max_size, &start, &n))
+			seen_add(w, start, n, NULL, 0);
+	list_add_tail(&w->list, &open_windows);
+	return w;
+}
+
+void oracle_stop_promises(void)
+{
+	lock_oracle();
+	promises_off = true;
+	unlock_oracle();
+}
+
+static void probe_fsync_enter(void *data, struct inode *inode)
+{
+	struct shadow *s;
+	char what[64];
+
+	lock_oracle();
+	s = shadow_of_inode(inode);
+	if (s && !s->fb && !promises_off) {
+		snprintf(what, sizeof(what), "fsync of %s by %s returned",
+			 inode->i_name, current ? current->comm : "-");
+		promise_begin(s, what);
+	}
+	unlock_oracle();
+}
+
+static void probe_sync_enter(void *data, struct super_block *sb)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "sync by %s returned",
+		 current ? current->comm : "-");
+	lock_oracle();
+	for (int i = 0; i < nr_shadows && !promises_off; i++)
+		if (!shadows[i].fb && shadows[i].inode->i_sb == sb)
+			promise_begin(&shadows[i], what);
+	unlock_oracle();
+}
+
+/* Check, then close, this task's open promise on @s. */
+static void promise_end(struct shadow *s, int ret)
+{
+	struct window *w = NULL, *o;
+
+	lock_oracle();
+	list_for_each_entry(o, &open_windows, list) {
+		if (o->kind == WIN_PROMISE && o->pid == current->pid && o->s == s) {
+			w = o;
+			break;
+		}
+	}
+	unlock_oracle();
+	if (!w)
+		return;
+	if (!ret)
+		oracle_promise_check(w);	/* may sleep */
+	lock_oracle();
+	window_free(w);
+	unlock_oracle();
+}
+
+static void probe_fsync_exit(void *data, struct inode *inode, int ret)
 {
 	struct shadow *s;
 
-	pthread_mutex_lock(&oracle_lock);
-	s = shadow_of(inode->i_mapping);
-	if (s && start < s->max_size) {
-		end = min(end, s->max_size - 1);
-		memset(s->state + start, SH_EXCLUDED, end - start + 1);
-	}
-	pthread_mutex_unlock(&oracle_lock);
+	lock_oracle();
+	s = shadow_of_inode(inode);
+	unlock_oracle();
+	if (s && !s->fb)
+		promise_end(s, ret);
 }
 
-static void probe_user_store(struct page *page, unsigned int offset,
-			     const void *data, size_t len)
+static void probe_sync_exit(void *data, struct super_block *sb, int ret)
 {
-	shadow_write(page, offset, data, len);
+	for (int i = 0; i < nr_shadows; i++)
+		if (!shadows[i].fb && shadows[i].inode->i_sb == sb)
+			promise_end(&shadows[i], ret);
 }
 
-static void probe_dma_write(struct page *page, unsigned int offset,
-			    const void *data, size_t len)
+/* The check_disk step: what is on the device now, as if an fsync ended. */
+long long oracle_check_now(struct inode *inode, const char *who)
 {
-	shadow_write(page, offset, data, len);
+	struct shadow *s;
+	struct window *w = NULL;
+	long long lost = 0;
+	char what[160];
+
+	snprintf(what, sizeof(what), "%s ran", who);
+	lock_oracle();
+	s = shadow_of_inode(inode);
+	if (s && !s->fb)
+		w = promise_begin(s, what);
+	unlock_oracle();
+	if (!w)
+		return 0;
+	lost = oracle_promise_check(w);
+	lock_oracle();
+	window_free(w);
+	unlock_oracle();
+	return lost;
 }
 
-static void probe_dma_map(struct page *page, bool write)
+/* ---- attaching ---- */
+
+#define PROBES(X)                                                              \
+	X(user_store_begin, probe_store_begin)                                 \
+	X(user_store, probe_store)                                             \
+	X(dma_write_begin, probe_dma_begin)                                    \
+	X(dma_write, probe_dma)                                                \
+	X(truncate_range_begin, probe_truncate_begin)                          \
+	X(truncate_range, probe_truncate)                                      \
+	X(memory_failure_begin, probe_memory_failure_begin)                    \
+	X(memory_failure, probe_memory_failure)                                \
+	X(dma_release_begin, probe_release_begin)                              \
+	X(dma_release, probe_release)                                          \
+	X(fsync_enter, probe_fsync_enter)                                      \
+	X(fsync_exit, probe_fsync_exit)                                        \
+	X(sync_enter, probe_sync_enter)                                        \
+	X(sync_exit, probe_sync_exit)
+
+int oracle_attach(void)
 {
-	if (write)
-		__atomic_add_fetch(&dma_writers[page_to_pfn(page)], 1,
-				   __ATOMIC_RELAXED);
-}
+	int err = 0;
 
-static void probe_dma_unmap(struct page *page, bool write)
-{
-	if (write)
-		__atomic_sub_fetch(&dma_writers[page_to_pfn(page)], 1,
-				   __ATOMIC_RELAXED);
-}
-
-static void probe_event(const char *what, struct page *page, long arg);
-
-/* A page written to the device while a device may be writing it. */
-static void probe_wbc_writepage(struct page *page)
-{
-	probe_event("writepage_begin", page, page_count(page));
-	if (__atomic_load_n(&dma_writers[page_to_pfn(page)], __ATOMIC_RELAXED))
-		count_vm_event(UNSTABLE_WRITES);
-}
-
-static void probe_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
-{
-	shadow_exclude(inode, (u64)lstart, lend < 0 ? ~0ULL : (u64)lend);
-}
-
-static void probe_memory_failure(struct page *page, struct inode *inode,
-				 pgoff_t index)
-{
-	(void)page;
-	shadow_exclude(inode, (u64)index << PAGE_SHIFT,
-		       ((u64)(index + 1) << PAGE_SHIFT) - 1);
-}
-
-static void probe_span(const char *what, struct page *page, long arg,
-		       bool begin)
-{
-	chrome_trace_event(begin ? 'B' : 'E', what, page, arg);
-}
-
-static void probe_event(const char *what, struct page *page, long arg)
-{
-	unsigned long n = __atomic_fetch_add(&flight_next, 1, __ATOMIC_RELAXED);
-	struct flight_event *e = &flight[n % FLIGHT_LEN];
-	struct task_struct *t = current;
-
-	e->time = ktime_get_us();
-	e->pid = t ? t->pid : 0;
-	snprintf(e->comm, sizeof(e->comm), "%s", t ? t->comm : "-");
-	e->what = what;
-	e->pfn = page ? page_to_pfn(page) : ~0UL;
-	e->arg = arg;
-	chrome_trace_event('i', what, page, arg);
-}
-
-void oracle_attach(void)
-{
-	tracepoints = (struct tracepoint_probes){
-		.user_store = probe_user_store,
-		.dma_write = probe_dma_write,
-		.dma_map_page = probe_dma_map,
-		.dma_unmap_page = probe_dma_unmap,
-		.wbc_writepage = probe_wbc_writepage,
-		.truncate_range = probe_truncate_range,
-		.memory_failure = probe_memory_failure,
-		.event = probe_event,
-		.span = probe_span,
-	};
+#define REGISTER(tp, probe)                                                    \
+	if (!err)                                                              \
+		err = register_trace_##tp(probe, NULL);
+	PROBES(REGISTER)
+#undef REGISTER
+	return err;
 }
 
 void oracle_detach(void)
 {
-	memset(&tracepoints, 0, sizeof(tracepoints));
-}
-
-static void describe_loss(char *why, size_t why_len, struct shadow *s, u64 pos,
-			  u8 expected, u8 got, const char *where)
-{
-	if (why && why_len && !why[0])
-		snprintf(why, why_len,
-			 "%s offset %llu (page %llu): expected %#04x, %s has %#04x",
-			 s->inode->i_name, (unsigned long long)pos,
-			 (unsigned long long)(pos >> PAGE_SHIFT), expected, where,
-			 got);
-}
-
-long oracle_verify(struct inode *inode, u64 pos, const void *buf, size_t len,
-		   char *why, size_t why_len)
-{
-	const u8 *b = buf;
-	struct shadow *s;
-	long bad = 0;
-
-	/* Called by a task: no switch while it holds the host mutex. */
-	preempt_disable();
-	pthread_mutex_lock(&oracle_lock);
-	s = shadow_of(inode->i_mapping);
-	for (size_t i = 0; s && i < len && pos + i < s->max_size; i++) {
-		if (s->state[pos + i] != SH_VALID || s->expect[pos + i] == b[i])
-			continue;
-		describe_loss(why, why_len, s, pos + i, s->expect[pos + i], b[i],
-			      "a load");
-		bad++;
-	}
-	pthread_mutex_unlock(&oracle_lock);
-	preempt_enable();
-	return bad;
-}
-
-/*
- * FNV-1a over 64-bit words (the tail zero-padded): the end state's digest
- * only needs to tell states apart, and it hashes every checked block.
- */
-static u64 fnv1a(u64 h, const void *p, size_t len)
-{
-	const unsigned char *c = p;
-	u64 w;
-
-	for (; len >= 8; c += 8, len -= 8) {
-		__builtin_memcpy(&w, c, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	if (len) {
-		w = 0;
-		__builtin_memcpy(&w, c, len);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-static long long check_file(struct shadow *s, char *why, size_t why_len,
-			    u64 *digest)
-{
-	struct inode *inode = s->inode;
-	unsigned int bsize = i_blocksize(inode);
-	u64 size = (u64)i_size_read(inode);
-	unsigned char *blk = malloc(bsize);
-	long long lost = 0;
-	u64 n;
-
-	if (!blk)
-		return -1;
-	for (u64 pos = 0; pos < size; pos += bsize) {
-		sector_t b = ext4_bmap(inode, pos / bsize);
-
-		if (b)
-			blkdev_read(inode->i_sb->s_bdev, blk, bsize, (u64)b * bsize);
-		else
-			memset(blk, 0, bsize);
-		n = min_t(u64, bsize, size - pos);
-		*digest = fnv1a(*digest, blk, n);
-		/* Nothing differs: nothing can be lost, whatever the shadow says. */
-		if (!memcmp(s->expect + pos, blk, n))
-			continue;
-		for (u64 i = 0; i < bsize && pos + i < size; i++) {
-			if (s->state[pos + i] != SH_VALID ||
-			    s->expect[pos + i] == blk[i])
-				continue;
-			describe_loss(why, why_len, s, pos + i,
-				      s->expect[pos + i], blk[i], "the device");
-			lost++;
-		}
-	}
-	free(blk);
-	return lost;
-}
-
-static long long check_fb(struct shadow *s, char *why, size_t why_len,
-			  u64 *digest)
-{
-	long long lost = 0;
-
-	*digest = fnv1a(*digest, s->fb->screen, s->max_size);
-	for (u64 i = 0; i < s->max_size; i++) {
-		if (s->state[i] != SH_VALID || s->expect[i] == s->fb->screen[i])
-			continue;
-		describe_loss(why, why_len, s, i, s->expect[i], s->fb->screen[i],
-			      "the display");
-		lost++;
-	}
-	return lost;
-}
-
-long long oracle_check(char *why, size_t why_len, u64 *digest)
-{
-	u64 h = 0xcbf29ce484222325ULL;
-	long long lost = 0;
-
-	pthread_mutex_lock(&oracle_lock);
-	for (int i = 0; i < nr_shadows; i++)
-		lost += shadows[i].fb ?
-				check_fb(&shadows[i], why, why_len, &h) :
-				check_file(&shadows[i], why, why_len, &h);
-	pthread_mutex_unlock(&oracle_lock);
-	if (digest)
-		*digest = h;
-	return lost;
-}
-
-/*
- * The last events, oldest first: those of the pages in @pfns and the
- * task-level ones (no page); all of them if @nr_pfns is 0.
- */
-#define FLIGHT_SHOWN 48
-
-char *flight_recorder_dump(const unsigned long *pfns, int nr_pfns)
-{
-	unsigned long end = __atomic_load_n(&flight_next, __ATOMIC_ACQUIRE);
-	unsigned long start = end > FLIGHT_LEN ? end - FLIGHT_LEN : 0;
-	unsigned long picked[FLIGHT_SHOWN];
-	size_t cap = FLIGHT_SHOWN * 128, used = 0;
-	char *out = malloc(cap);
-	int nr = 0;
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (unsigned long n = end; n-- > start && nr < FLIGHT_SHOWN;) {
-		struct flight_event *e = &flight[n % FLIGHT_LEN];
-		bool match = !nr_pfns || e->pfn == ~0UL;
-
-		for (int i = 0; i < nr_pfns && !match; i++)
-			match = e->pfn == pfns[i];
-		if (match)
-			picked[nr++] = n;
-	}
-	while (nr--) {
-		struct flight_event *e = &flight[picked[nr] % FLIGHT_LEN];
-		char page[32] = "";
-
-		if (e->pfn != ~0UL)
-			snprintf(page, sizeof(page), "pfn %#lx", e->pfn);
-		used += (size_t)snprintf(out + used, cap - used,
-					 "  %8llu us  %-18s %-22s %-12s %ld\n",
-					 (unsigned long long)e->time, e->comm,
-					 e->what, page, e->arg);
-		if (used >= cap)
-			break;
-	}
-	return out;
-}
-
-int flight_last_page_of(int pid, unsigned long *pfns)
-{
-	unsigned long end = __atomic_load_n(&flight_next, __ATOMIC_ACQUIRE);
-	unsigned long start = end > FLIGHT_LEN ? end - FLIGHT_LEN : 0;
-
-	for (unsigned long n = end; n-- > start;) {
-		struct flight_event *e = &flight[n % FLIGHT_LEN];
-
-		if (e->pid == pid && e->pfn != ~0UL) {
-			pfns[0] = e->pfn;
-			return 1;
-		}
-	}
-	return 0;
+#define UNREGISTER(tp, probe) unregister_trace_##tp(probe, NULL);
+	PROBES(UNREGISTER)
+#undef UNREGISTER
 }

@@ -33,6 +33,8 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 		fprintf(out, "  error: %s\n", r->error);
 	if (r->refused[0])
 		fprintf(out, "  refused: %s\n", r->refused);
+	if (r->signals[0])
+		fprintf(out, "  signal: %s\n", r->signals);
 	if (r->oops[0])
 		print_log_block(out, r->log, "kernel BUG at");
 	else if (r->warnings)
@@ -41,9 +43,13 @@ void pinmm_result_print(FILE *out, const struct pinmm_result *r, bool verbose)
 		fprintf(out, "%s", r->hang);
 	if (r->lockdep[0])
 		fprintf(out, "  lockdep: %s", r->lockdep);
+	if (r->fsync_lost > 0)
+		fprintf(out, "  promised but not on the device: %lld bytes (when an fsync or sync returned, or at a check_disk)\n",
+			r->fsync_lost);
 	if (r->bytes_lost > 0)
-		fprintf(out, "  data loss: %lld bytes; first: %s\n", r->bytes_lost,
-			r->loss);
+		fprintf(out, "  data loss: %lld bytes\n", r->bytes_lost);
+	if (r->bytes_lost > 0 || r->fsync_lost > 0)
+		fprintf(out, "  first: %s\n", r->loss);
 	else if (r->bytes_checked)
 		fprintf(out, "  bytes lost: 0 (block device checked against the shadow)\n");
 	if (r->flight && r->flight[0])
@@ -85,6 +91,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	if (!obj || !counters)
 		return NULL;
 	json_object_object_add(obj, "scenario", json_object_new_string(r->scenario));
+	json_object_object_add(obj, "scenario_file", string_or_null(r->scenario_file));
 	json_object_object_add(obj, "policy", json_object_new_string(r->policy));
 	json_object_object_add(obj, "seed", json_object_new_uint64(r->seed));
 	json_object_object_add(obj, "verdict",
@@ -92,6 +99,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	json_object_object_add(obj, "bytes_lost",
 			       r->bytes_checked || r->bytes_lost ?
 				       json_object_new_int64(r->bytes_lost) : NULL);
+	json_object_object_add(obj, "fsync_lost", json_object_new_int64(r->fsync_lost));
 	json_object_object_add(obj, "loss", string_or_null(r->loss));
 	json_object_object_add(obj, "oops", string_or_null(r->oops));
 	json_object_object_add(obj, "oops_task", string_or_null(r->oops_task));
@@ -111,6 +119,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 	json_object_object_add(obj, "lockdep", string_or_null(r->lockdep));
 	json_object_object_add(obj, "refused", string_or_null(r->refused));
 	json_object_object_add(obj, "error", string_or_null(r->error));
+	json_object_object_add(obj, "signals", string_or_null(r->signals));
 	json_object_object_add(obj, "duration_us",
 			       json_object_new_uint64(r->duration_us));
 	snprintf(digest, sizeof(digest), "%016llx",

@@ -25,7 +25,7 @@
 enum scn_op {
 	OP_NONE,
 	/* processes */
-	OP_MMAP,	/* file, offset, len -> the next map slot */
+	OP_MMAP,	/* file, offset, len -> map (-1: the lowest never filled) */
 	OP_MUNMAP,	/* map */
 	OP_STORE,	/* map, offset, len, count; random: count stores of
 			 * random size at random places of [offset, len) */
@@ -34,6 +34,8 @@ enum scn_op {
 	OP_TRUNCATE,	/* file, len = the new size */
 	OP_PUNCH,	/* file, offset, len */
 	OP_SYNC,	/* sync(): every file, data-integrity writeback */
+	OP_CLOSE,	/* file: close the actor's open file */
+	OP_UNLINK,	/* file: unlink(2) its name */
 	/* devices */
 	OP_PIN,		/* target process, map, offset, len (page aligned),
 			 * longterm, write (FOLL_WRITE; default yes) */
@@ -50,6 +52,7 @@ enum scn_op {
 	OP_SLEEP,	/* gap */
 	OP_WAIT,	/* event */
 	OP_SIGNAL,	/* event */
+	OP_CHECK_DISK,	/* file: what is on the device now, as fsync promises */
 	NR_SCN_OPS,
 };
 
@@ -67,6 +70,7 @@ struct scn_step {
 	bool random;
 	bool write;		/* OP_PIN: FOLL_WRITE */
 	int event;
+	int line;		/* of its file, for messages */
 };
 
 enum scn_actor_kind {
@@ -93,6 +97,7 @@ struct scn_file {
 
 struct scenario {
 	const char *name;
+	const char *file;		/* what it was parsed from */
 	const char *description;
 	unsigned long memory_pages;
 	int nodes;
@@ -123,7 +128,8 @@ const char *scn_op_name(enum scn_op op);
 extern const struct scenario *const builtin_scenarios[];
 
 /*
- * Scenario files (harness/scenario_file.c, docs/scenario-format.md).
+ * Scenario files (harness/scenario_ini.c and the files
+ * scenario_parse.h lists, docs/scenario-format.md).
  * scenario_parse() fills @scn from @text (@file names it in messages) and
  * returns the number of errors, each a line "FILE:LINE: [section] key:
  * message (expected ...)" in @err; its allocations hang off scn->owned,
@@ -133,6 +139,14 @@ extern const struct scenario *const builtin_scenarios[];
 int scenario_parse(struct scenario *scn, const char *name, const char *file,
 		   const char *text, size_t len, char *err, size_t errlen);
 struct scenario *scenario_load(const char *path, char *err, size_t errlen);
+/* The same, from @text already read from @path (which names it). */
+struct scenario *scenario_load_text(const char *path, const char *text,
+				    size_t len, char *err, size_t errlen);
+/* A file's whole text, NUL-terminated and malloc'ed; NULL and @err. */
+char *scenario_read_text(const char *path, size_t *len, char *err,
+			 size_t errlen);
+/* "dir/seed-bug.ini" -> "seed-bug" */
+void scenario_name_of_path(const char *path, char *name, size_t len);
 void scenario_free(struct scenario *scn);
 
 /* The scenario files embedded at build time (harness/embed-scenarios.sh). */

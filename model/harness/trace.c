@@ -8,6 +8,9 @@
  * dropped buffers, a journal handle) are "i" events.  Timestamps are the
  * model clock, in microseconds, which is the format's unit.
  *
+ * It registers its own probes (event, span, wbc_writepage) for the runs
+ * that ask for a trace.
+ *
  * Locking: trace_lock, a host mutex, around the event array.  Probes run
  * under kernel spinlocks, so nothing here sleeps or takes a kernel lock.
  */
@@ -21,6 +24,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/tracepoint.h>
 
 #include "trace.h"
 
@@ -46,17 +50,7 @@ static struct {
 } tasks[MAX_TRACE_TASKS];
 static int nr_tasks;
 
-void chrome_trace_start(void)
-{
-	pthread_mutex_lock(&trace_lock);
-	nr_recs = 0;
-	nr_tasks = 0;
-	trace_truncated = false;
-	__atomic_store_n(&trace_on, true, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&trace_lock);
-}
-
-bool chrome_trace_active(void)
+static bool chrome_trace_active(void)
 {
 	return __atomic_load_n(&trace_on, __ATOMIC_ACQUIRE);
 }
@@ -74,7 +68,8 @@ static void note_task(struct task_struct *t)
 	nr_tasks++;
 }
 
-void chrome_trace_event(char ph, const char *name, struct page *page, long arg)
+static void chrome_trace_event(char ph, const char *name, struct page *page,
+			       long arg)
 {
 	struct task_struct *t = current;
 	struct trace_rec *r;
@@ -104,6 +99,50 @@ void chrome_trace_event(char ph, const char *name, struct page *page, long arg)
 	r->pfn = page ? page_to_pfn(page) : ~0UL;
 	r->arg = arg;
 	pthread_mutex_unlock(&trace_lock);
+}
+
+static void trace_probe_event(void *data, const char *what, struct page *page,
+			      long arg)
+{
+	chrome_trace_event('i', what, page, arg);
+}
+
+static void trace_probe_span(void *data, const char *what, struct page *page,
+			     long arg, bool begin)
+{
+	chrome_trace_event(begin ? 'B' : 'E', what, page, arg);
+}
+
+static void trace_probe_writepage(void *data, struct page *page)
+{
+	chrome_trace_event('i', "writepage_begin", page, page_count(page));
+}
+
+int chrome_trace_start(void)
+{
+	int err;
+
+	pthread_mutex_lock(&trace_lock);
+	nr_recs = 0;
+	nr_tasks = 0;
+	trace_truncated = false;
+	__atomic_store_n(&trace_on, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&trace_lock);
+	err = register_trace_event(trace_probe_event, NULL);
+	if (!err)
+		err = register_trace_span(trace_probe_span, NULL);
+	if (!err)
+		err = register_trace_wbc_writepage(trace_probe_writepage, NULL);
+	return err;
+}
+
+/* Stop recording (the run's tasks have stopped). */
+void chrome_trace_stop(void)
+{
+	unregister_trace_event(trace_probe_event, NULL);
+	unregister_trace_span(trace_probe_span, NULL);
+	unregister_trace_wbc_writepage(trace_probe_writepage, NULL);
+	__atomic_store_n(&trace_on, false, __ATOMIC_RELEASE);
 }
 
 static json_object *rec_to_json(const struct trace_rec *r)

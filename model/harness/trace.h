@@ -6,9 +6,10 @@
 
 struct page;
 
-void chrome_trace_start(void);
-bool chrome_trace_active(void);
-void chrome_trace_event(char ph, const char *name, struct page *page, long arg);
+/* --trace: record the run's events and spans, from now until stopped. */
+int chrome_trace_start(void);
+void chrome_trace_stop(void);
+/* Write what was recorded to @path; 0 or a negative errno. */
 int chrome_trace_finish(const char *path, const char *scenario,
 			const char *policy, u64 seed, const char *verdict);
 

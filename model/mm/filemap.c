@@ -30,8 +30,6 @@
 #include <linux/tracepoint.h>
 #include <linux/writeback.h>
 
-struct tracepoint_probes tracepoints;
-
 void address_space_init(struct address_space *mapping, struct inode *host,
 			const struct address_space_operations *a_ops,
 			unsigned long max_pages)

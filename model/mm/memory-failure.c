@@ -76,7 +76,6 @@ static int me_pagecache(struct page *p, unsigned long pfn)
 		ClearPageUnevictable(p);
 		put_page(p);
 	}
-	trace_memory_failure_event(p, mapping->host, p->index);
 	if (truncate_inode_page(mapping, p)) {
 		pr_err("Memory failure: %#lx: failed to remove from page cache\n", pfn);
 		return -EBUSY;
@@ -88,8 +87,10 @@ static int me_pagecache(struct page *p, unsigned long pfn)
 
 int memory_failure(unsigned long pfn, int flags)
 {
+	struct address_space *mapping;
 	struct page *p;
 	unsigned long waits;
+	pgoff_t index;
 	int res;
 
 	if (!pfn_valid(pfn)) {
@@ -112,17 +113,22 @@ int memory_failure(unsigned long pfn, int flags)
 	lock_page(p);
 	waits = current->pin_waits;
 	wait_on_page_writeback(p);
-	if (!page_mapping(p)) {
+	mapping = page_mapping(p);
+	if (!mapping) {
 		pr_err("Memory failure: %#lx: unhandlable page (not in the page cache)\n",
 		       pfn);
 		res = -EBUSY;
 		goto out;
 	}
-	if (!hwpoison_user_mappings(p, pfn, flags)) {
+	/* The page is locked: its place in the file stays put meanwhile. */
+	index = p->index;
+	trace_memory_failure_begin(p, mapping->host, index);
+	if (!hwpoison_user_mappings(p, pfn, flags))
 		res = -EBUSY;
-		goto out;
-	}
-	res = me_pagecache(p, pfn);
+	else
+		res = me_pagecache(p, pfn);
+	/* Recovered or not, what the page held is gone with the memory. */
+	trace_memory_failure(p, mapping->host, index);
 out:
 	if (current->pin_waits != waits)
 		count_vm_event(MEMORY_FAILURE_WAITED_UNPIN);

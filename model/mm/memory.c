@@ -20,6 +20,7 @@
  * Each mapped PTE holds one page reference and one _mapcount.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include <linux/fs.h>
@@ -231,8 +232,9 @@ out:
 
 /*
  * One CPU access to one page: succeed under the page-table lock if the PTE
- * allows it, else fault and retry.  Returns 0 or a negative errno
- * (-EFAULT stands for SIGBUS/SIGSEGV).
+ * allows it, else fault and retry.  Returns 0, -ENOMEM, or the signal the
+ * access raises, negated: -SIGSEGV outside a mapping or writing a
+ * read-only one, -SIGBUS when the fault finds no page to map (beyond EOF).
  */
 static int user_access_page(struct mm_struct *mm, unsigned long addr,
 			    void *buf, size_t len, bool write)
@@ -243,7 +245,7 @@ static int user_access_page(struct mm_struct *mm, unsigned long addr,
 	down_read(&mm->mmap_sem);
 	vma = find_vma(mm, addr);
 	if (!vma || addr < vma->vm_start || (write && !(vma->vm_flags & VM_WRITE))) {
-		ret = -EFAULT;
+		ret = -SIGSEGV;
 		goto out;
 	}
 	for (;;) {
@@ -261,6 +263,8 @@ static int user_access_page(struct mm_struct *mm, unsigned long addr,
 			if (write)
 				pte = pte_mkdirty(pte);
 			set_pte(ptep, pte);
+			if (write)
+				trace_user_store_begin(page, off, buf, len);
 			data_race_begin();
 			if (write)
 				memcpy(frame + off, buf, len);
@@ -281,7 +285,7 @@ static int user_access_page(struct mm_struct *mm, unsigned long addr,
 			break;
 		}
 		if (fault & VM_FAULT_SIGBUS) {
-			ret = -EFAULT;
+			ret = -SIGBUS;
 			break;
 		}
 	}

@@ -6,6 +6,8 @@
  * mm are under mm->page_table_lock.  A shared file VMA is also on its
  * mapping's i_mmap list, which is what rmap walks.
  *
+ * A VMA holds a reference to its file, put after mmap_sem is dropped.
+ *
  * Locking: mmap_sem (write) -> i_mmap_rwsem (write).
  */
 #include <errno.h>
@@ -66,10 +68,11 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file,
 		return (unsigned long)-ENOMEM;
 	}
 	vma->vm_mm = mm;
-	vma->vm_file = file;
+	vma->vm_file = get_file(file);
 	vma->vm_pgoff = pgoff;
 	vma->vm_flags = vm_flags | VM_READ | (vm_flags & VM_WRITE ? VM_MAYWRITE : 0);
-	vma->vm_ops = file->f_vm_ops;
+	if (file->f_op && file->f_op->mmap)
+		file->f_op->mmap(file, vma);
 
 	down_write(&mm->mmap_sem);
 	vma->vm_start = mm->mmap_base;
@@ -83,9 +86,15 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file,
 	return vma->vm_start;
 }
 
-static void remove_vma(struct vm_area_struct *vma)
+/*
+ * Take @vma out of its mm and mapping and free it; its file reference is
+ * returned for the caller to put once mmap_sem is dropped (the kernel
+ * defers that fput too: the last one may evict an unlinked file).
+ */
+static struct file *remove_vma(struct vm_area_struct *vma)
 {
-	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct file *file = vma->vm_file;
+	struct address_space *mapping = file->f_mapping;
 
 	zap_page_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 	down_write(&mapping->i_mmap_rwsem);
@@ -94,12 +103,14 @@ static void remove_vma(struct vm_area_struct *vma)
 	list_del(&vma->vm_list);
 	free(vma->ptes);
 	free(vma);
+	return file;
 }
 
 /* Only whole VMAs are unmapped: the scenarios never split one. */
 int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 {
 	struct vm_area_struct *vma;
+	struct file *file = NULL;
 	int ret = 0;
 
 	down_write(&mm->mmap_sem);
@@ -108,17 +119,26 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len)
 	    vma->vm_end - vma->vm_start != round_up(len, PAGE_SIZE))
 		ret = -EINVAL;
 	else
-		remove_vma(vma);
+		file = remove_vma(vma);
 	up_write(&mm->mmap_sem);
+	if (file)
+		fput(file);
 	return ret;
 }
 
 void exit_mmap(struct mm_struct *mm)
 {
 	down_write(&mm->mmap_sem);
-	while (!list_empty(&mm->mmap))
-		remove_vma(list_first_entry(&mm->mmap, struct vm_area_struct,
-					    vm_list));
+	while (!list_empty(&mm->mmap)) {
+		struct vm_area_struct *vma;
+		struct file *file;
+
+		vma = list_first_entry(&mm->mmap, struct vm_area_struct, vm_list);
+		file = remove_vma(vma);
+		up_write(&mm->mmap_sem);
+		fput(file);
+		down_write(&mm->mmap_sem);
+	}
 	up_write(&mm->mmap_sem);
 }
 

@@ -103,7 +103,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 		end = (pgoff_t)((lend + 1) >> PAGE_SHIFT);
 		partial_end = (unsigned int)((lend + 1) & (PAGE_SIZE - 1));
 	}
-	trace_truncate_range(mapping->host, lstart, lend);
+	trace_truncate_range_begin(mapping->host, lstart, lend);
 
 	index = start;
 	while (end && index < end) {
@@ -134,11 +134,18 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 	}
 	if (partial_end)
 		truncate_partial_page(mapping, end, 0, partial_end);
+	trace_truncate_range(mapping->host, lstart, lend);
 }
 
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, (loff_t)-1);
+}
+
+/* Every page of an inode being evicted (nothing maps it any more). */
+void truncate_inode_pages_final(struct address_space *mapping)
+{
+	truncate_inode_pages(mapping, 0);
 }
 
 /* Unmap, truncate, and unmap again: a racing fault may have mapped a page. */
@@ -150,16 +157,6 @@ void truncate_pagecache(struct inode *inode, loff_t newsize)
 	unmap_mapping_range(mapping, holebegin, 0, 1);
 	truncate_inode_pages(mapping, newsize);
 	unmap_mapping_range(mapping, holebegin, 0, 1);
-}
-
-void truncate_setsize(struct inode *inode, loff_t newsize)
-{
-	loff_t oldsize = i_size_read(inode);
-
-	i_size_write(inode, newsize);
-	if (newsize > oldsize)
-		pagecache_isize_extended(inode, oldsize, newsize);
-	truncate_pagecache(inode, newsize);
 }
 
 /* Hole punch: the caller frees the blocks afterwards. */

@@ -1,23 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Check every catalog scenario's verdicts against SCENARIOS.md.
+"""Check every catalog scenario's verdicts against docs/catalog.md.
 
-For each scenario and policy, runs `pinmm run NAME --policy P --runs N
---json` from a fixed seed and checks every run: the verdict the table says
-the policy must reach on every run, or, for the "can" cells, that enough
-runs reach it and the others pass; and the counters the table names.
+Every cell (a scenario under a policy) is judged in deterministic mode, in
+model time, over fixed seeds and strategies (fifo, random, pct:2, pct:3),
+so that no verdict depends on the machine's speed or load: each run must
+reach the verdict the table gives, or for its "can" cells, enough runs must
+reach it and the others pass; and the counters the table names must say
+what it says.  The cells whose verdict cannot depend on timing (a pass that
+holds on every schedule) are also run free-running, on real threads, with
+a hung-task timeout far above any run's length; they must pass.
 
 Usage: check_catalog.py PINMM [--runs N] [--only SCENARIO]
-Prints one line per cell and ends with "N passed, N failed".
+(--runs: runs per strategy, and free-running runs.)  Prints one line per
+cell and ends with "N passed, N failed".
 """
 import argparse
 import json
 import subprocess
 import sys
 
-
-def counter(name, test, what):
-    return (name, test, what)
+STRATEGIES = ["fifo", "random", "pct:2", "pct:3"]
+FREE_HUNG_TIMEOUT_US = 60 * 1000 * 1000
 
 
 def gt0(v):
@@ -32,111 +36,167 @@ def eq(n):
     return lambda v: v == n
 
 
-# scenario -> policy -> (verdict, minimum share of runs for "can" cells or
-# None for "every run", [(counter, test, description)], hang words)
+class Cell:
+    """What a policy must reach on a scenario.
+
+    verdict: on every run, or (share) on at least that share of the runs,
+    the others passing; counters: (name, test, description) for the runs
+    that reach it; words: what a hang report or a loss must name; free:
+    the verdict holds on every schedule, so free-running runs must pass.
+    """
+
+    def __init__(self, verdict, share=None, counters=(), words=(), free=False):
+        self.verdict = verdict
+        self.share = share
+        self.counters = list(counters)
+        self.words = list(words)
+        self.free = free
+
+
+def c(name, test, what):
+    return (name, test, what)
+
+
 EXPECT = {
     "baseline": {
-        "vanilla": ("pass", None, [counter("pgsteal_kswapd", gt0, "> 0 (pages evicted)"),
-                                   counter("pgmajfault", lambda v: v > 128, "> 128 (read back)")]),
-        "seed": ("pass", None, [counter("pgsteal_kswapd", gt0, "> 0 (pages evicted)")]),
+        "vanilla": Cell("pass", counters=[c("pgsteal_kswapd", gt0, "> 0 (pages evicted)"),
+                                          c("pgmajfault", lambda v: v > 128, "> 128 (read back)")],
+                        free=True),
+        "seed": Cell("pass", counters=[c("pgsteal_kswapd", gt0, "> 0 (pages evicted)")], free=True),
     },
     "seed-bug": {
-        "vanilla": ("oops", 0.9, []),
-        "seed": ("pass", None, [counter("mkclean_pinned_skipped", gt0, "> 0")]),
+        "vanilla": Cell("oops", share=0.9),
+        "seed": Cell("pass", counters=[c("mkclean_pinned_skipped", gt0, "> 0")], free=True),
     },
     "dma-writeback": {
-        "vanilla": ("pass", None, [counter("unstable_writes", gt0, "> 0")]),
-        "seed": ("pass", None, [counter("unstable_writes", gt0, "> 0")]),
+        "vanilla": Cell("pass", counters=[c("unstable_writes", gt0, "> 0")], free=True),
+        "seed": Cell("pass", counters=[c("unstable_writes", gt0, "> 0")], free=True),
     },
     "fsync-during-dma": {
-        "vanilla": ("pass", None, [counter("fsync_waited_unpin", eq0, "== 0")]),
-        "seed": ("pass", None, [counter("fsync_waited_unpin", gt0, "> 0 (fsync waited for the unpin)")]),
+        "vanilla": Cell("pass", counters=[c("fsync_waited_unpin", eq0, "== 0")], free=True),
+        "seed": Cell("pass", counters=[c("fsync_waited_unpin", gt0, "> 0 (fsync waited for the unpin)")],
+                     free=True),
     },
     "longterm-fsync": {
-        "vanilla": ("pass", None, []),
-        "seed": ("hang", None, [], ["wait_for_dma_pinned_to_clear", "fsynced"]),
+        "vanilla": Cell("pass", free=True),
+        "seed": Cell("hang", words=["wait_for_dma_pinned_to_clear", "fsynced"]),
     },
     "journal-deadlock": {
-        "vanilla": ("pass", None, []),
-        "seed": ("hang", None, [], ["wait_for_dma_pinned_to_clear", "t_updates",
-                                     "wait_transaction_locked"]),
+        "vanilla": Cell("pass", free=True),
+        "seed": Cell("hang", words=["wait_for_dma_pinned_to_clear", "t_updates",
+                                    "wait_transaction_locked"]),
     },
     "truncate-during-dma": {
-        "vanilla": ("pass", None, [counter("pgtruncate", gt0, "> 0")]),
-        "seed": ("pass", None, [counter("pgtruncate", gt0, "> 0")]),
+        "vanilla": Cell("pass", counters=[c("pgtruncate", gt0, "> 0")], free=True),
+        "seed": Cell("pass", counters=[c("pgtruncate", gt0, "> 0")], free=True),
     },
     "isize-extend": {
-        "vanilla": ("pass", None, [counter("isize_extend_waited_unpin", eq0, "== 0")]),
-        "seed": ("pass", None, [counter("isize_extend_waited_unpin", gt0, "> 0 (the extension waited)")]),
+        "vanilla": Cell("pass", counters=[c("isize_extend_waited_unpin", eq0, "== 0")], free=True),
+        "seed": Cell("pass", counters=[c("isize_extend_waited_unpin", gt0,
+                                         "> 0 (the extension waited)")], free=True),
     },
     "memory-failure": {
-        "vanilla": ("pass", None, [counter("memory_failure", eq(1), "== 1")]),
-        "seed": ("pass", None, [counter("memory_failure_waited_unpin", gt0, "> 0 (memory failure waited)")]),
+        "vanilla": Cell("pass", counters=[c("memory_failure", eq(1), "== 1")], free=True),
+        "seed": Cell("pass", counters=[c("memory_failure_waited_unpin", gt0,
+                                         "> 0 (memory failure waited)")], free=True),
     },
     "fb-defio": {
-        "vanilla": ("pass", None, [counter("defio_pages_cleaned", gt0, "> 0")]),
-        "seed": ("pass", None, [counter("defio_waited_unpin", gt0, "> 0 (defio waited)")]),
+        "vanilla": Cell("pass", counters=[c("defio_pages_cleaned", gt0, "> 0")], free=True),
+        "seed": Cell("pass", counters=[c("defio_waited_unpin", gt0, "> 0 (defio waited)")], free=True),
     },
     "multi-pin": {
-        "vanilla": ("oops", 0.02, []),
-        "seed": ("pass", None, [counter("dma_unpin_to_lru", eq(16),
-                                        "== 16 (each page back on the LRU once, at its last unpin)")]),
+        "vanilla": Cell("oops", share=0.02),
+        "seed": Cell("pass", counters=[c("dma_unpin_to_lru", eq(16),
+                                         "== 16 (each page back on the LRU once, at its last unpin)")],
+                     free=True),
     },
     "many-refs": {
-        "vanilla": ("pass", None, [counter("reclaim_remove_mapping_fail", gt0, "> 0")]),
-        "seed": ("pass", None, [counter("reclaim_remove_mapping_fail", gt0, "> 0")]),
+        "vanilla": Cell("pass", counters=[c("reclaim_remove_mapping_fail", gt0, "> 0")], free=True),
+        "seed": Cell("pass", counters=[c("reclaim_remove_mapping_fail", gt0, "> 0")], free=True),
+    },
+    "fsync-after-skip": {
+        "vanilla": Cell("pass", free=True),
+        "seed": Cell("data-loss", counters=[c("mkclean_pinned_skipped", gt0, "> 0")],
+                     words=["fsync of f0 by proc0 returned"]),
+    },
+    "fsync-own-pin": {
+        "vanilla": Cell("pass", free=True),
+        "seed": Cell("hang", words=["wait_for_dma_pinned_to_clear", "fsynced"]),
     },
 }
 
 
-def run(pinmm, scenario, policy, runs, seed):
-    out = subprocess.run([pinmm, "run", scenario, "--policy", policy,
-                          "--runs", str(runs), "--seed", str(seed), "--json"],
+def run(pinmm, args):
+    out = subprocess.run([pinmm, "run"] + args + ["--json"],
                          capture_output=True, text=True, timeout=900)
     if out.returncode not in (0, 1):
         raise RuntimeError(f"pinmm exited {out.returncode}: {out.stderr.strip()}")
     return [json.loads(line) for line in out.stdout.splitlines() if line]
 
 
-def check_cell(results, expect):
-    verdict, share, counters = expect[0], expect[1], expect[2]
-    words = expect[3] if len(expect) > 3 else []
-    problems = []
-    hits = sum(1 for r in results if r["verdict"] == verdict)
-    if share is None:
-        bad = [r for r in results if r["verdict"] != verdict]
-        if bad:
-            r = bad[0]
-            problems.append(f"seed {r['seed']}: {r['verdict']} "
-                            f"({r['oops'] or r['hang'] or r['error'] or r['loss'] or r['warn']})")
-    else:
-        if hits < max(1, int(share * len(results) + 0.999)):
-            problems.append(f"{verdict} in {hits} of {len(results)} runs, want >= {share:.0%}")
-        others = [r for r in results if r["verdict"] not in (verdict, "pass")]
-        if others:
-            problems.append(f"seed {others[0]['seed']}: {others[0]['verdict']}")
+def det_runs(pinmm, scenario, policy, runs, seed):
+    results = []
+    for strategy in STRATEGIES:
+        for r in run(pinmm, [scenario, "--policy", policy, "--sched", "det",
+                             "--strategy", strategy, "--runs", str(runs),
+                             "--seed", str(seed), "--strategy-seed", str(seed)]):
+            r["how"] = f"det {strategy} seed {r['seed']}"
+            results.append(r)
+    return results
+
+
+def free_runs(pinmm, scenario, policy, runs, seed):
+    results = run(pinmm, [scenario, "--policy", policy, "--runs", str(runs),
+                          "--seed", str(seed), "--hung-timeout",
+                          str(FREE_HUNG_TIMEOUT_US)])
     for r in results:
-        if r["verdict"] != verdict:
-            continue
-        if verdict == "oops":
-            trace = r.get("call_trace") or []
-            if not r["oops"].startswith("kernel BUG at fs/ext4/inode.c:"):
-                problems.append(f"seed {r['seed']}: oops '{r['oops']}'")
-            want = ["ext4_writepage", "__writepage", "write_cache_pages"]
-            names = [n.split(".")[0] for n in trace]
-            if [n for n in names if n in want][:3] != want:
-                problems.append(f"seed {r['seed']}: trace {names[:6]}")
-        if verdict in ("pass", "data-loss") and r["bytes_lost"] is None:
-            problems.append(f"seed {r['seed']}: bytes not checked")
-        if verdict == "pass" and r["bytes_lost"]:
-            problems.append(f"seed {r['seed']}: {r['bytes_lost']} bytes lost")
-        for name, test, what in counters:
-            v = r["counters"].get(name)
-            if v is None or not test(v):
-                problems.append(f"seed {r['seed']}: {name}={v}, want {what}")
-        for w in words:
-            if w not in (r["hang"] or ""):
-                problems.append(f"seed {r['seed']}: hang report lacks '{w}'")
+        r["how"] = f"free seed {r['seed']}"
+    return results
+
+
+def why(r):
+    return r["oops"] or r["hang"] or r["error"] or r["loss"] or r["warn"] or ""
+
+
+def check_run(r, cell, problems):
+    if cell.verdict == "oops":
+        names = [n.split(".")[0] for n in (r.get("call_trace") or [])]
+        want = ["ext4_writepage", "__writepage", "write_cache_pages"]
+        if not r["oops"].startswith("kernel BUG at fs/ext4/inode.c:"):
+            problems.append(f"{r['how']}: oops '{r['oops']}'")
+        if [n for n in names if n in want][:3] != want:
+            problems.append(f"{r['how']}: trace {names[:6]}")
+    if cell.verdict in ("pass", "data-loss") and r["bytes_lost"] is None:
+        problems.append(f"{r['how']}: bytes not checked")
+    if cell.verdict == "pass" and (r["bytes_lost"] or r["fsync_lost"]):
+        problems.append(f"{r['how']}: {r['bytes_lost']} + {r['fsync_lost']} bytes lost")
+    for name, test, what in cell.counters:
+        v = r["counters"].get(name)
+        if v is None or not test(v):
+            problems.append(f"{r['how']}: {name}={v}, want {what}")
+    text = (r["hang"] or "") + (r["loss"] or "")
+    for w in cell.words:
+        if w not in text:
+            problems.append(f"{r['how']}: the report lacks '{w}'")
+
+
+def check_cell(results, cell):
+    problems = []
+    hits = sum(1 for r in results if r["verdict"] == cell.verdict)
+    if cell.share is None:
+        bad = [r for r in results if r["verdict"] != cell.verdict]
+        if bad:
+            problems.append(f"{bad[0]['how']}: {bad[0]['verdict']} ({why(bad[0])[:200]})")
+    else:
+        if hits < max(1, int(cell.share * len(results) + 0.999)):
+            problems.append(f"{cell.verdict} in {hits} of {len(results)} runs, "
+                            f"want >= {cell.share:.0%}")
+        others = [r for r in results if r["verdict"] not in (cell.verdict, "pass")]
+        if others:
+            problems.append(f"{others[0]['how']}: {others[0]['verdict']}")
+    for r in results:
+        if r["verdict"] == cell.verdict:
+            check_run(r, cell, problems)
         if len(problems) > 3:
             break
     return hits, problems
@@ -145,7 +205,7 @@ def check_cell(results, expect):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("pinmm")
-    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1000)
     ap.add_argument("--only")
     args = ap.parse_args()
@@ -153,20 +213,21 @@ def main():
     for scenario, policies in EXPECT.items():
         if args.only and scenario != args.only:
             continue
-        for policy, expect in policies.items():
-            runs = args.runs
-            if expect[1] is not None:
-                runs = max(runs, 50)
-            if expect[0] == "hang":
-                runs = max(1, runs // 5)
+        for policy, cell in policies.items():
+            line = f"{scenario:20} {policy:8} {cell.verdict:9}"
             try:
-                results = run(args.pinmm, scenario, policy, runs, args.seed)
-                hits, problems = check_cell(results, expect)
+                det = det_runs(args.pinmm, scenario, policy, args.runs, args.seed)
+                hits, problems = check_cell(det, cell)
+                line += f" det {hits}/{len(det)}"
+                if cell.free and not problems:
+                    free = free_runs(args.pinmm, scenario, policy, args.runs, args.seed)
+                    fhits, problems = check_cell(free, Cell("pass"))
+                    line += f", free {fhits}/{len(free)}"
             except Exception as e:  # noqa: BLE001 - report any failure as a cell failure
-                hits, problems = 0, [str(e)]
+                problems = [str(e)]
             status = "ok  " if not problems else "FAIL"
-            print(f"{status} {scenario:20} {policy:8} {expect[0]:6} {hits}/{runs}"
-                  + ("" if not problems else "  " + "; ".join(problems[:3])), flush=True)
+            print(f"{status} {line}" + ("" if not problems else "  " + "; ".join(problems[:3])),
+                  flush=True)
             if problems:
                 failed += 1
             else:

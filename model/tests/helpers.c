@@ -43,6 +43,11 @@ const struct tm_config tm_seed_1k = {
 	.size = 1536, .max_size = 8 * PAGE_SIZE,
 };
 
+const struct pinmm_options tm_free_running = {
+	.sched = PINMM_SCHED_FREE,
+	.hung_task_timeout_us = 60 * 1000 * 1000,
+};
+
 u8 tm_initial_byte(loff_t pos)
 {
 	return (u8)(pos * 13 + (pos >> 12) * 101 + 7);
@@ -85,7 +90,7 @@ int tm_setup(void **state)
 	free(data);
 	if (!tm->inode)
 		goto fail;
-	ext4_open(tm->inode, &tm->file);
+	file_init(&tm->file, tm->inode);
 	tm->mm = mm_alloc("proc0");
 	tm->mm2 = mm_alloc("proc1");
 	if (!tm->mm || !tm->mm2)
@@ -293,4 +298,34 @@ bool functions_in_order(const char *functions, const char *const *names)
 		p = hit + n;
 	}
 	return true;
+}
+
+static char scenario_dir[] = "/tmp/pinmm-test-XXXXXX";
+
+static void remove_scenario_dir(void)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", scenario_dir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", scenario_dir);
+}
+
+const char *tm_scenario_file(const char *name, const char *text)
+{
+	static char path[128];
+	static bool made;
+	FILE *f;
+
+	if (!made) {
+		if (!mkdtemp(scenario_dir))
+			fail_msg("cannot make a directory for scenario files");
+		atexit(remove_scenario_dir);
+		made = true;
+	}
+	snprintf(path, sizeof(path), "%s/%s.ini", scenario_dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		fail_msg("cannot write %s", path);
+	return path;
 }

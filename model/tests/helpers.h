@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include <pinmm/pinmm.h>
 
 #include <linux/blkdev.h>
 #include <linux/buffer_head.h>
@@ -120,6 +121,21 @@ bool run_in_task(void (*fn)(void *), void *arg, const char *name);
  * a generous bound (30 s) without it.  For an event, not for a timing.
  */
 bool wait_for_vm_event(enum vm_event_item item, long value);
+
+/*
+ * For free-running runs whose verdict holds on every schedule: a hung-task
+ * timeout of a minute, so that a host that starves a run (other processes
+ * on the cores) makes it slow, not a hang.  (A device's gup can go round
+ * its fault-and-retry loop for long while a busy flusher keeps cleaning
+ * the page, when the host runs it seldom enough.)
+ */
+extern const struct pinmm_options tm_free_running;
+
+/*
+ * Write @text to a scenario file NAME.ini in a directory of this test
+ * process (removed at exit); returns its path, valid until the next call.
+ */
+const char *tm_scenario_file(const char *name, const char *text);
 
 /*
  * Are @names (NULL-terminated) all in @functions, a space-separated call

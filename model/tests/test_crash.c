@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The 2018 crash, step by step (SEMANTICS.md section 7):
+ * The 2018 crash, step by step (docs/semantics.md §7):
  *   pin -> writeback cleans the page -> reclaim unmaps it and drops its
  *   buffers (removal fails on the gup reference) -> DMA -> release dirty
  *   -> writeback -> BUG in ext4_writepage.

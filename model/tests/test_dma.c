@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, paths 5 and 6: device DMA into pinned pages and
+ * docs/semantics.md §3, paths 5 and 6: device DMA into pinned pages and
  * their release (set_page_dirty_lock + put); and misuse of the DMA device
  * and of put_page(), which must give an error or an oops, not a crash of
  * the test program.

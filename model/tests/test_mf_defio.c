@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, paths 10 and 11: memory failure of a page cache
+ * docs/semantics.md §3, paths 10 and 11: memory failure of a page cache
  * page, and the framebuffer's deferred I/O; and, under the seed policy,
  * their waits for a pinned page.
  */

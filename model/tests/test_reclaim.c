@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, path 7: reclaim of inactive file pages.
+ * docs/semantics.md §3, path 7: reclaim of inactive file pages.
  *
  * A page whose PTE was referenced survives the first pass (its accessed
  * bit is cleared and PG_referenced set); the second pass reclaims it.

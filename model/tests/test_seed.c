@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 4: the seed's design.  Pin tracking in the
+ * docs/semantics.md §4: the seed's design.  Pin tracking in the
  * page->lru words, LRU refusal, unpin, page_mkclean()'s skip and wait,
  * clear_page_dirty_for_io()'s choice between them, try_to_unmap()'s
  * refusal.  (fb_defio, memory failure and pagecache_isize_extended, which

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, path 9: truncate, hole punch, and
+ * docs/semantics.md §3, path 9: truncate, hole punch, and
  * pagecache_isize_extended() with 1 KiB blocks (and, under the seed
  * policy, its wait for a pinned page).
  */
+#include <signal.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -18,7 +19,7 @@ static void truncate_down_unmaps_removes_pages_and_frees_blocks(void **state)
 	assert_int_equal(user_store(tm->mm, addr + 3 * PAGE_SIZE, "3", 1), 0);
 	assert_int_equal(user_store(tm->mm, addr, "0", 1), 0);
 	p3 = tm_cached_page(tm->inode->i_mapping, 3);
-	assert_int_equal(ext4_setattr_size(tm->inode, 2 * PAGE_SIZE), 0);
+	assert_int_equal(do_truncate(&tm->file, 2 * PAGE_SIZE), 0);
 
 	assert_int_equal(i_size_read(tm->inode), 2 * PAGE_SIZE);
 	assert_null(tm_cached_page(tm->inode->i_mapping, 3));
@@ -33,7 +34,7 @@ static void truncate_down_unmaps_removes_pages_and_frees_blocks(void **state)
 	assert_true(PageDirty(tm_cached_page(tm->inode->i_mapping, 0)));
 	assert_true(pte_present(tm_pte(tm->mm, addr)));
 	/* A fault beyond the new size is SIGBUS. */
-	assert_int_equal(user_store(tm->mm, addr + 3 * PAGE_SIZE, "3", 1), -EFAULT);
+	assert_int_equal(user_store(tm->mm, addr + 3 * PAGE_SIZE, "3", 1), -SIGBUS);
 }
 
 static void truncate_mid_page_zeroes_the_tail_of_the_page(void **state)
@@ -43,7 +44,7 @@ static void truncate_mid_page_zeroes_the_tail_of_the_page(void **state)
 	u8 c;
 
 	assert_int_equal(user_load(tm->mm, addr, &c, 1), 0);
-	assert_int_equal(ext4_setattr_size(tm->inode, 100), 0);
+	assert_int_equal(do_truncate(&tm->file, 100), 0);
 	assert_int_equal(user_load(tm->mm, addr + 99, &c, 1), 0);
 	assert_int_equal(c, tm_initial_byte(99));
 	assert_int_equal(user_load(tm->mm, addr + 100, &c, 1), 0);
@@ -62,7 +63,7 @@ static void truncate_of_gup_page_leaves_an_orphan(void **state)
 	struct page *page;
 
 	assert_int_equal(get_user_pages(tm->mm, addr + 3 * PAGE_SIZE, 1, FOLL_WRITE, &page), 1);
-	assert_int_equal(ext4_setattr_size(tm->inode, 3 * PAGE_SIZE), 0);
+	assert_int_equal(do_truncate(&tm->file, 3 * PAGE_SIZE), 0);
 	assert_null(tm_cached_page(tm->inode->i_mapping, 3));
 	assert_null(page->mapping);
 	assert_false(PagePrivate(page));
@@ -83,7 +84,8 @@ static void punch_hole_drops_pages_and_blocks_of_the_range_only(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(user_load(tm->mm, addr + i * PAGE_SIZE, &c, 1), 0);
 	assert_int_equal(user_store(tm->mm, addr + PAGE_SIZE, "punched", 7), 0);
-	assert_int_equal(ext4_punch_hole(tm->inode, PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	assert_int_equal(vfs_fallocate(&tm->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					 PAGE_SIZE, 2 * PAGE_SIZE), 0);
 
 	assert_int_equal(i_size_read(tm->inode), 4 * PAGE_SIZE);
 	assert_non_null(tm_cached_page(tm->inode->i_mapping, 0));
@@ -122,7 +124,7 @@ static void isize_extended_write_protects_the_eof_page(void **state)
 	assert_true(pte_write(tm_pte(tm->mm, addr)));
 	assert_int_equal(ext4_bmap(tm->inode, 2), 0);
 
-	assert_int_equal(ext4_setattr_size(tm->inode, PAGE_SIZE), 0);
+	assert_int_equal(do_truncate(&tm->file, PAGE_SIZE), 0);
 	assert_false(pte_write(tm_pte(tm->mm, addr)));
 	assert_false(pte_dirty(tm_pte(tm->mm, addr)));
 	assert_true(PageDirty(page));		/* cleaned PTE re-dirtied it */
@@ -146,7 +148,7 @@ static void extend_file(void *arg)
 {
 	struct test_machine *tm = arg;
 
-	ext4_setattr_size(tm->inode, PAGE_SIZE);
+	do_truncate(&tm->file, PAGE_SIZE);
 }
 
 /* Seed: the extension waits for the pin on the EOF page. */

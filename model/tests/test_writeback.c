@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * SEMANTICS.md section 3, path 8: writeback.  clear_page_dirty_for_io()
+ * docs/semantics.md §3, path 8: writeback.  clear_page_dirty_for_io()
  * and page_mkclean(), write_cache_pages() through ext4's ->writepage, and
  * the bytes it leaves on the block device.
  */

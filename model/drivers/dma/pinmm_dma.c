@@ -97,6 +97,7 @@ int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
 
 		dma_pattern_fill(buf, seed, offset, n);
+		trace_dma_write_begin(page, off, buf, n);
 		data_race_begin();
 		memcpy((char *)page_address(page) + off, buf, n);
 		data_race_end();
@@ -118,10 +119,14 @@ int dma_dev_release(struct dma_dev *dev, bool dirty)
 	for (unsigned long i = 0; i < dev->nr_pages; i++)
 		trace_dma_unmap_page(dev->pages[i], dev->write);
 	trace_span_begin("release", NULL, dirty);
+	for (unsigned long i = 0; i < dev->nr_pages; i++)
+		trace_dma_release_begin(dev->pages[i], dirty);
 	if (dirty)
 		put_user_pages_dirty_lock(dev->pages, dev->nr_pages);
 	else
 		put_user_pages(dev->pages, dev->nr_pages);
+	for (unsigned long i = 0; i < dev->nr_pages; i++)
+		trace_dma_release(dev->pages[i], dirty);
 	trace_span_end("release", NULL, dirty);
 	free(dev->pages);
 	dev->pages = NULL;

@@ -82,6 +82,17 @@ static const struct vm_operations_struct fb_deferred_io_vm_ops = {
 	.page_mkwrite = fb_deferred_io_mkwrite,
 };
 
+/* fb_deferred_io_mmap(): the device file's mappings fault through defio. */
+static int fb_deferred_io_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &fb_deferred_io_vm_ops;
+	return 0;
+}
+
+static const struct file_operations fb_deferred_io_fops = {
+	.mmap = fb_deferred_io_mmap,
+};
+
 /* The driver's ->deferred_io: copy the queued pages to the display. */
 static void fb_deferred_io_flush_pages(struct fb_info *info)
 {
@@ -180,9 +191,9 @@ int fb_alloc(struct fb_info *info, unsigned long nr_pages, unsigned long delay)
 		SetPageUptodate(page);
 		info->pages[i] = page;
 	}
-	info->file.f_inode = &info->inode;
-	info->file.f_mapping = &info->inode.i_data;
-	info->file.f_vm_ops = &fb_deferred_io_vm_ops;
+	info->inode.i_nlink = 1;
+	info->inode.i_fop = &fb_deferred_io_fops;
+	file_init(&info->file, &info->inode);
 	info->fbdefio.delay = delay;
 	mutex_init(&info->fbdefio.lock);
 	init_waitqueue_head(&info->fbdefio.wait);

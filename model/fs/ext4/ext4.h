@@ -24,13 +24,12 @@ void ext4_put_super(struct super_block *sb);
 struct inode *ext4_create(struct super_block *sb, const char *name,
 			  loff_t size, loff_t max_size, const void *data);
 void ext4_evict_inode(struct inode *inode);
-int ext4_open(struct inode *inode, struct file *file);
+void ext4_destroy_inode(struct inode *inode);
+extern const struct file_operations ext4_file_operations;
+extern const struct inode_operations ext4_file_inode_operations;
 
 int ext4_get_block(struct inode *inode, sector_t iblock,
 		   struct buffer_head *bh_result, int create);
-int ext4_setattr_size(struct inode *inode, loff_t newsize);
-int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length);
-int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync);
 
 /* ext4_jbd2.c: handles on the superblock's journal. */
 #define EXT4_HT_WRITE_PAGE 3

@@ -9,8 +9,17 @@
  * Linux 4.4, the kernel of the report; ext4 turned that BUG into a warning
  * and a silent skip only in 2022.
  *
- * Locking: i_rwsem (truncate, punch) -> PG_locked -> i_data_sem (the
- * block map) -> s_alloc_lock.
+ * Page faults and ->page_mkwrite are serialised against truncate and hole
+ * punching by i_mmap_sem, as in Linux 4.18 (EXT4_I(inode)->i_mmap_sem;
+ * since 5.15 the same lock is the mapping's invalidate_lock, taken by
+ * filemap_fault() itself): the punch holds it for write from the removal
+ * of the page cache to the freeing of the blocks, so no fault can map a
+ * page there, nor ->page_mkwrite map its buffers onto blocks about to be
+ * freed.
+ *
+ * Locking: i_rwsem (truncate, punch) -> i_mmap_sem -> PG_locked ->
+ * i_data_sem (the block map) -> s_alloc_lock; a fault takes i_mmap_sem
+ * under mmap_sem.
  */
 #include <errno.h>
 #include <string.h>
@@ -250,28 +259,44 @@ static int block_page_mkwrite_return(int err)
 	return VM_FAULT_SIGBUS;
 }
 
-/* Block allocation on the first store: under a handle, as in ext4. */
+/*
+ * Block allocation on the first store: under a handle, as in ext4, and
+ * under i_mmap_sem, so that no punch or truncate frees the blocks it maps.
+ */
 static int ext4_page_mkwrite(struct vm_fault *vmf)
 {
 	struct inode *inode = vmf->vma->vm_file->f_inode;
-	handle_t *handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
-	int err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
+	handle_t *handle;
+	int err;
 
+	down_read(&inode->i_mmap_sem);
+	handle = ext4_journal_start(inode, EXT4_HT_WRITE_PAGE, 1);
+	err = block_page_mkwrite(vmf->vma, vmf, ext4_get_block);
 	ext4_journal_stop(handle);
+	up_read(&inode->i_mmap_sem);
 	return block_page_mkwrite_return(err);
 }
 
+/* A page fault reads a page in only when no punch or truncate is running. */
+static int ext4_filemap_fault(struct vm_fault *vmf)
+{
+	struct inode *inode = vmf->vma->vm_file->f_inode;
+	int ret;
+
+	down_read(&inode->i_mmap_sem);
+	ret = filemap_fault(vmf);
+	up_read(&inode->i_mmap_sem);
+	return ret;
+}
+
 static const struct vm_operations_struct ext4_file_vm_ops = {
-	.fault = filemap_fault,
+	.fault = ext4_filemap_fault,
 	.page_mkwrite = ext4_page_mkwrite,
 };
 
-int ext4_open(struct inode *inode, struct file *file)
+static int ext4_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	file->f_inode = inode;
-	file->f_mapping = inode->i_mapping;
-	file->f_vm_ops = &ext4_file_vm_ops;
-	file->f_fsync = ext4_sync_file;
+	vma->vm_ops = &ext4_file_vm_ops;
 	return 0;
 }
 
@@ -288,18 +313,25 @@ static void ext4_free_range(struct inode *inode, sector_t first, sector_t last)
 	up_write(&inode->i_data_sem);
 }
 
-/* truncate(2): the size change of ext4_setattr(). */
-int ext4_setattr_size(struct inode *inode, loff_t newsize)
+/* ->setattr, called with the inode locked: the size change of truncate(2). */
+static int ext4_setattr(struct inode *inode, struct iattr *attr)
 {
-	loff_t oldsize;
+	loff_t oldsize, newsize = attr->ia_size;
 
-	if (newsize < 0)
-		return -EINVAL;
+	if (!(attr->ia_valid & ATTR_SIZE))
+		return 0;
 	if ((u64)newsize > (u64)inode->i_max_blocks << inode->i_blkbits)
 		return -EFBIG;
-	inode_lock(inode);
 	oldsize = i_size_read(inode);
-	truncate_setsize(inode, newsize);
+	i_size_write(inode, newsize);
+	if (newsize > oldsize)
+		pagecache_isize_extended(inode, oldsize, newsize);
+	/*
+	 * No fault may map a page of the range, or blocks behind it, while
+	 * the cache and the blocks beyond the new size go.
+	 */
+	down_write(&inode->i_mmap_sem);
+	truncate_pagecache(inode, newsize);
 	if (newsize < oldsize) {
 		sector_t first = (sector_t)DIV_ROUND_UP((u64)newsize,
 							i_blocksize(inode));
@@ -308,12 +340,12 @@ int ext4_setattr_size(struct inode *inode, loff_t newsize)
 		ext4_free_range(inode, first, inode->i_max_blocks - 1);
 		ext4_journal_stop(handle);
 	}
-	inode_unlock(inode);
+	up_write(&inode->i_mmap_sem);
 	return 0;
 }
 
 /* fallocate(FALLOC_FL_PUNCH_HOLE): drop the cache, free whole blocks. */
-int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
+static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 {
 	unsigned int bsize;
 	sector_t first, last;
@@ -330,6 +362,12 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 	if (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
 		filemap_write_and_wait_range(inode->i_mapping, offset,
 					     offset + length - 1);
+	/*
+	 * Keep page faults from instantiating pages, and ->page_mkwrite from
+	 * mapping buffers onto blocks, between the page cache's removal and
+	 * the blocks' freeing.
+	 */
+	down_write(&inode->i_mmap_sem);
 	truncate_pagecache_range(inode, offset, offset + length - 1);
 	first = (sector_t)DIV_ROUND_UP((u64)offset, bsize);
 	last = (sector_t)((u64)(offset + length) / bsize);
@@ -339,13 +377,59 @@ int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		ext4_free_range(inode, first, last - 1);
 		ext4_journal_stop(handle);
 	}
+	up_write(&inode->i_mmap_sem);
 out:
 	inode_unlock(inode);
 	return 0;
 }
 
+/* ->fallocate: of its modes, the model's ext4 punches holes. */
+static long ext4_fallocate(struct file *file, int mode, loff_t offset,
+			   loff_t len)
+{
+	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	return ext4_punch_hole(file->f_inode, offset, len);
+}
+
+/*
+ * ->release: ext4 writes out a file truncated to 0 at close when it has
+ * delayed allocations (auto_da_alloc); the model allocates at
+ * ->page_mkwrite, so there is nothing to do but let the file go.
+ */
+static int ext4_release_file(struct inode *inode, struct file *file)
+{
+	(void)inode;
+	(void)file;
+	return 0;
+}
+
+/* unlink(2) of the file's only name: the directory is not modelled. */
+static int ext4_unlink(struct inode *inode)
+{
+	WRITE_ONCE(inode->i_nlink, inode->i_nlink - 1);
+	return 0;
+}
+
+/*
+ * The last reference to a file with no name is gone: its pages leave the
+ * page cache (a device may still hold some pinned: they are orphans), it
+ * leaves the writeback lists, and its blocks are freed.
+ */
+void ext4_evict_inode(struct inode *inode)
+{
+	handle_t *handle;
+
+	truncate_inode_pages_final(inode->i_mapping);
+	inode_wb_list_del(inode);
+	handle = ext4_journal_start(inode, EXT4_HT_TRUNCATE, 1);
+	i_size_write(inode, 0);
+	ext4_free_range(inode, 0, inode->i_max_blocks - 1);
+	ext4_journal_stop(handle);
+}
+
 /* Write and wait for the data, then commit the journal and wait for it. */
-int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
+static int ext4_sync_file(struct file *file, loff_t start, loff_t end, int datasync)
 {
 	journal_t *journal = file->f_inode->i_sb->s_journal;
 	int ret;
@@ -375,6 +459,18 @@ int ext4_convert_unwritten_extents(struct inode *inode, loff_t offset,
 	trace_event("ext4_convert_unwritten_extents", NULL, (long)inode->i_ino);
 	return ext4_journal_stop(handle);
 }
+
+const struct file_operations ext4_file_operations = {
+	.mmap = ext4_file_mmap,
+	.fsync = ext4_sync_file,
+	.fallocate = ext4_fallocate,
+	.release = ext4_release_file,
+};
+
+const struct inode_operations ext4_file_inode_operations = {
+	.setattr = ext4_setattr,
+	.unlink = ext4_unlink,
+};
 
 handle_t *ext4_journal_start(struct inode *inode, int type, int nblocks)
 {

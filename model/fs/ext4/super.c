@@ -20,6 +20,10 @@
 
 const struct address_space_operations *ext4_get_aops(void);
 
+static const struct super_operations ext4_sops = {
+	.evict_inode = ext4_evict_inode,
+};
+
 int ext4_fill_super(struct super_block *sb, struct block_device *bdev,
 		    unsigned int blocksize, sector_t nr_blocks)
 {
@@ -29,6 +33,7 @@ int ext4_fill_super(struct super_block *sb, struct block_device *bdev,
 	sb->s_blocksize = blocksize;
 	sb->s_blocksize_bits = (unsigned int)__builtin_ctz(blocksize);
 	sb->s_bdev = bdev;
+	sb->s_op = &ext4_sops;
 	sb->s_nr_blocks = nr_blocks;
 	sb->s_next_block = 1;
 	sb->s_next_ino = 12;
@@ -55,8 +60,8 @@ int ext4_fill_super(struct super_block *sb, struct block_device *bdev,
 void ext4_put_super(struct super_block *sb)
 {
 	while (!list_empty(&sb->s_inodes))
-		ext4_evict_inode(list_first_entry(&sb->s_inodes, struct inode,
-						  i_sb_list));
+		ext4_destroy_inode(list_first_entry(&sb->s_inodes, struct inode,
+						    i_sb_list));
 	if (sb->s_journal) {
 		jbd2_journal_stop_thread(sb->s_journal);
 		jbd2_journal_destroy(sb->s_journal);
@@ -127,8 +132,13 @@ struct inode *ext4_create(struct super_block *sb, const char *name,
 	inode->i_mapping = &inode->i_data;
 	inode->i_max_blocks = max_pages * (PAGE_SIZE / bsize);
 	inode->i_blocks_map = calloc(inode->i_max_blocks, sizeof(sector_t));
+	inode->i_nlink = 1;
+	atomic_set(&inode->i_count, 1);		/* its name's */
+	inode->i_op = &ext4_file_inode_operations;
+	inode->i_fop = &ext4_file_operations;
 	init_rwsem(&inode->i_rwsem);
 	init_rwsem(&inode->i_data_sem);
+	init_rwsem(&inode->i_mmap_sem);
 	INIT_LIST_HEAD(&inode->i_io_list);
 	address_space_init(&inode->i_data, inode, ext4_get_aops(), max_pages);
 	spin_lock(&sb->s_inode_list_lock);
@@ -138,12 +148,12 @@ struct inode *ext4_create(struct super_block *sb, const char *name,
 	for (sector_t b = 0; b < nr_blocks; b++) {
 		inode->i_blocks_map[b] = ext4_new_block(sb);
 		if (!inode->i_blocks_map[b]) {
-			ext4_evict_inode(inode);
+			ext4_destroy_inode(inode);
 			return NULL;
 		}
 	}
 	if (ext4_write_initial(inode, size, data)) {
-		ext4_evict_inode(inode);
+		ext4_destroy_inode(inode);
 		return NULL;
 	}
 	return inode;
@@ -153,7 +163,7 @@ struct inode *ext4_create(struct super_block *sb, const char *name,
  * Forget an inode at unmount: its pages must be gone (the machine's
  * memory goes with it), its blocks are freed.
  */
-void ext4_evict_inode(struct inode *inode)
+void ext4_destroy_inode(struct inode *inode)
 {
 	struct super_block *sb = inode->i_sb;
 
@@ -167,6 +177,7 @@ void ext4_evict_inode(struct inode *inode)
 	address_space_destroy(&inode->i_data);
 	destroy_rwsem(&inode->i_rwsem);
 	destroy_rwsem(&inode->i_data_sem);
+	destroy_rwsem(&inode->i_mmap_sem);
 	free(inode->i_blocks_map);
 	free(inode);
 }

@@ -47,6 +47,9 @@ void sched_point_access(const volatile void *obj);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define IS_ERR_VALUE_ADDR(x) ((unsigned long)(x) >= (unsigned long)-4095)
+#define ERR_PTR(err) ((void *)(long)(err))
+#define PTR_ERR(ptr) ((long)(ptr))
+#define IS_ERR(ptr) IS_ERR_VALUE_ADDR(ptr)
 
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))

@@ -98,6 +98,21 @@ struct inode {
 	sector_t *i_blocks_map;		/* file block -> disk block; 0: hole */
 	unsigned long i_max_blocks;
 	void *i_private;		/* fb_defio: the fb_info */
+	/*
+	 * Its names (i_nlink, under the inode lock: the model's files have
+	 * one until unlinked) and references (i_count, atomic: its name, and
+	 * each open file); the last iput() of an unlinked inode evicts it.
+	 */
+	unsigned int i_nlink;
+	atomic_t i_count;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;	/* what an open file gets */
+	/*
+	 * ext4's EXT4_I(inode)->i_mmap_sem (Linux 4.18; since 5.15 it is the
+	 * mapping's invalidate_lock): page faults and ->page_mkwrite take it
+	 * for read, truncate and hole punching for write.
+	 */
+	struct rw_semaphore i_mmap_sem;
 };
 
 static inline loff_t i_size_read(const struct inode *inode)
@@ -125,6 +140,39 @@ static inline void inode_unlock(struct inode *inode)
 	up_write(&inode->i_rwsem);
 }
 
+/* The attributes notify_change() changes: the size, for truncate(2). */
+#define ATTR_SIZE (1 << 3)
+
+struct iattr {
+	unsigned int ia_valid;
+	loff_t ia_size;
+};
+
+struct vm_area_struct;
+
+struct inode_operations {
+	/* Called with the inode locked. */
+	int (*setattr)(struct inode *inode, struct iattr *attr);
+	/* Remove the inode's name; called with it locked. */
+	int (*unlink)(struct inode *inode);
+};
+
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+
+struct file_operations {
+	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	int (*fsync)(struct file *file, loff_t start, loff_t end, int datasync);
+	long (*fallocate)(struct file *file, int mode, loff_t offset,
+			  loff_t len);
+	int (*release)(struct inode *inode, struct file *file);
+};
+
+struct super_operations {
+	/* The last reference to an unlinked inode is gone: free its data. */
+	void (*evict_inode)(struct inode *inode);
+};
+
 void address_space_init(struct address_space *mapping, struct inode *host,
 			const struct address_space_operations *a_ops,
 			unsigned long max_pages);
@@ -144,7 +192,25 @@ struct super_block {
 	sector_t s_next_block;
 	unsigned long s_next_ino;
 	struct journal_s *s_journal;
+	const struct super_operations *s_op;
 };
+
+/*
+ * The VFS entries the system calls use (fs/open.c, fs/inode.c,
+ * fs/file_table.c): open files, truncate(2), fallocate(2), unlink(2), and
+ * the references that keep files and inodes alive.
+ */
+void file_init(struct file *file, struct inode *inode);
+struct file *dentry_open(struct inode *inode);
+int filp_close(struct file *file);
+struct file *get_file(struct file *file);
+void fput(struct file *file);
+void files_teardown(void);
+int do_truncate(struct file *file, loff_t length);
+int vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
+int vfs_unlink(struct inode *inode);
+void ihold(struct inode *inode);
+void iput(struct inode *inode);
 
 /* fsync (fs/sync.c) */
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);

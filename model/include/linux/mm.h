@@ -197,8 +197,8 @@ bool page_dma_pinned(struct page *page);
 
 /* Truncation (mm/truncate.c). */
 struct inode;
-void truncate_setsize(struct inode *inode, loff_t newsize);
 void truncate_pagecache(struct inode *inode, loff_t newsize);
+void truncate_inode_pages_final(struct address_space *mapping);
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend);
 void pagecache_isize_extended(struct inode *inode, loff_t from, loff_t to);
 

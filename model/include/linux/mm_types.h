@@ -108,12 +108,18 @@ struct vm_operations_struct {
 	int (*page_mkwrite)(struct vm_fault *vmf);
 };
 
+struct file_operations;
+
+/*
+ * An open file.  f_count: the references of the open file itself and of
+ * the VMAs that map it (fget/fput); the last fput releases it.
+ */
 struct file {
 	struct inode *f_inode;
 	struct address_space *f_mapping;
-	const struct vm_operations_struct *f_vm_ops;	/* ->mmap's choice */
-	int (*f_fsync)(struct file *file, loff_t start, loff_t end,
-		       int datasync);
+	const struct file_operations *f_op;
+	atomic_t f_count;
+	struct list_head f_list;	/* the live files, for teardown */
 };
 
 struct vm_area_struct {

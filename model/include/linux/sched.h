@@ -117,6 +117,7 @@ void task_join(struct task_struct *t);
 void task_free(struct task_struct *t);
 bool kthread_should_stop(void);
 void kthread_stop(struct task_struct *t);
+void kthread_stop_nowait(struct task_struct *t);
 __noreturn void do_exit(void);
 
 /* The running host thread becomes a task (tests, the harness's main task). */

@@ -39,6 +39,7 @@ enum det_end {
 	DET_DEADLOCK,	/* no task can run and no timer is pending */
 	DET_HUNG,	/* a task waited longer than the hung-task timeout */
 	DET_LIVELOCK,	/* too many scheduling points without an end */
+	DET_TIMEOUT,	/* the clock reached the caller's deadline */
 };
 
 bool sched_det(void);
@@ -49,12 +50,14 @@ u64 det_steps(void);
 u64 det_choice_points(void);
 
 /*
- * Run tasks until @done(@arg) holds or the run cannot go on.  Called from
- * the host thread that owns the fibers, outside any task.  On DET_HUNG,
- * *hung is the task that waited too long; on DET_DEADLOCK it is NULL.
+ * Run tasks until @done(@arg) holds or the run cannot go on: no task can
+ * run, a task waited longer than @hung_timeout, or the clock reached
+ * @deadline (0: none; the clock stops there).  Called from the host
+ * thread that owns the fibers, outside any task.  On DET_HUNG, *hung is
+ * the task that waited too long; otherwise it is NULL.
  */
 enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
-		     struct task_struct **hung);
+		     u64 deadline, struct task_struct **hung);
 
 /* Hooks of kernel/sched/core.c, kernel/time.c and the spinlock. */
 void det_task_start(struct task_struct *t);

@@ -71,12 +71,18 @@ struct pinmm_counter {
 
 struct pinmm_result {
 	char scenario[64];
+	char scenario_file[256];	/* the file it came from; "": a built-in */
+	char *scenario_text;		/* that file's text, malloc'ed */
 	char policy[32];
 	uint64_t seed;
 	enum pinmm_verdict verdict;
 	bool bytes_checked;	/* false when the run ended before the check */
-	long long bytes_lost;
-	char loss[256];		/* the first lost byte, in words */
+	long long bytes_lost;	/* after the final sync, not on the device */
+	/* Bytes an fsync or sync promised (stored, or DMA'd and released
+	 * dirty, before it was called, and not touched since) that were not
+	 * on the device when it returned, summed over them. */
+	long long fsync_lost;
+	char loss[512];		/* the first lost byte, in words */
 	char oops[160];		/* "kernel BUG at fs/ext4/inode.c:NNN!" or "" */
 	char oops_task[32];
 	char oops_trace[4096];	/* " fn+0xoff/0xsize" lines */
@@ -85,7 +91,9 @@ struct pinmm_result {
 	char warn[320];
 	char hang[8192];	/* who waited on what, when the run hung */
 	char refused[256];
-	char error[256];
+	char error[512];
+	char signals[512];	/* a process a signal killed (a store beyond
+				 * EOF is SIGBUS), or "" */
 	char hang_class[16];	/* "deadlock", "hung task" or "livelock" */
 	char lockdep[2048];	/* the first lock-order inversion, or "" */
 	uint64_t duration_us;
@@ -144,6 +152,13 @@ int pinmm_scenario_check(const char *path, char *err, size_t len);
  */
 int pinmm_run(const char *scenario, const char *policy, uint64_t seed,
 	      const struct pinmm_options *opts, struct pinmm_result *result);
+/*
+ * The same for a scenario given as the @text of a file: @file names it in
+ * messages and in the result, @name (NULL: from @file) is its name.
+ */
+int pinmm_run_text(const char *name, const char *file, const char *text,
+		   const char *policy, uint64_t seed,
+		   const struct pinmm_options *opts, struct pinmm_result *result);
 void pinmm_result_free(struct pinmm_result *result);
 
 /* A readable report: the verdict, then the oops, warning, hang or loss
@@ -167,6 +182,10 @@ char *pinmm_result_to_json(const struct pinmm_result *result);
  */
 struct pinmm_schedule {
 	char scenario[256];
+	/* A scenario file's run: the file, and its text, which replay runs
+	 * (malloc'ed; NULL: a built-in scenario, by name). */
+	char scenario_file[256];
+	char *scenario_text;
 	char policy[32];
 	uint64_t seed;
 	char strategy[32];
@@ -196,7 +215,8 @@ struct pinmm_explore_status {
 
 struct pinmm_explore_options {
 	const char *strategy;		/* random, pct:D or dfs:B */
-	uint64_t schedules;		/* how many (dfs: at most; 0: no cap) */
+	uint64_t schedules;		/* how many (dfs: at most; 0: no cap,
+					 * dfs only: random and pct never end) */
 	uint64_t first;			/* the first schedule's number */
 	unsigned int shard, shards;	/* run schedule i iff i % shards == shard */
 	bool keep_going;		/* go on after a failure */

@@ -479,9 +479,15 @@ bool kthread_should_stop(void)
  */
 void kthread_stop(struct task_struct *t)
 {
+	kthread_stop_nowait(t);
+	task_join(t);
+}
+
+/* Ask @t to stop, and do not wait: the caller watches it leave. */
+void kthread_stop_nowait(struct task_struct *t)
+{
 	__atomic_store_n(&t->should_stop, 1, __ATOMIC_RELEASE);
 	wake_up_process(t);
-	task_join(t);
 }
 
 struct task_struct *task_adopt_current(const char *name)
