@@ -6,7 +6,7 @@
 #   make          build the model and ./pinmm
 #   make demo     the main job: seed-bug under vanilla, then under seed
 #   make test     every test: the model (plain, ASan+UBSan, TSan), its
-#                 scenario catalog against SCENARIOS.md, the Spin model,
+#                 scenario catalog against docs/catalog.md, the Spin model,
 #                 and the kernel rig (builds Linux 6.12 for UML, cached)
 #   make bench    speed of the model, as ratios to a floor (not a test)
 #
