@@ -88,6 +88,12 @@ static int create_files(struct machine *m)
 	return 0;
 }
 
+static void stop_kswapd_nowait(void)
+{
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		kthread_stop_nowait(NODE_DATA(nid)->kswapd);
+}
+
 static void start_kswapd(struct machine *m)
 {
 	for (int nid = 0; nid < nr_online_nodes; nid++)
@@ -109,8 +115,16 @@ static void reclaim_starter(void *arg)
 	wait_event_named(start->wait,
 			 completion_done(start) || kthread_should_stop(),
 			 start->name);
-	if (!kthread_should_stop())
-		start_kswapd(m);
+	if (kthread_should_stop())
+		return;
+	start_kswapd(m);
+	/*
+	 * The request to stop may have come while kswapd was being created:
+	 * the harness's walk of the task list then reached us but not kswapd,
+	 * so pass the request on.
+	 */
+	if (kthread_should_stop())
+		stop_kswapd_nowait();
 }
 
 /*

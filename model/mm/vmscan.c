@@ -462,8 +462,7 @@ void kswapd_run(pg_data_t *pgdat, unsigned long interval_us,
 	args->interval_us = interval_us;
 	args->nr_to_reclaim = nr_to_reclaim;
 	snprintf(name, sizeof(name), "kswapd%d", pgdat->node_id);
-	pgdat->kswapd = task_create(kswapd, args, name);
-	pgdat->kswapd->flags |= PF_KTHREAD;
+	pgdat->kswapd = kthread_create(kswapd, args, name);
 	pgdat->kswapd->private = args;
 	task_start(pgdat->kswapd);
 }
