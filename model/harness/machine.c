@@ -18,13 +18,13 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
-#include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/wait.h>
 
 #include "../fs/ext4/ext4.h"
+#include "../mm/pin_policy.h"
 #include "flight.h"
 #include "machine.h"
 #include "oracle.h"

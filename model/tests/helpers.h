@@ -26,13 +26,13 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pin_policy.h>
 #include <linux/rmap.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/writeback.h>
 
 #include "../fs/ext4/ext4.h"
+#include "../mm/pin_policy.h"
 
 struct tm_config {
 	const char *policy;		/* "vanilla" or "seed" */

@@ -193,7 +193,6 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 void put_user_page(struct page *page);
 void put_user_pages_dirty_lock(struct page **pages, unsigned long npages);
 void put_user_pages(struct page **pages, unsigned long npages);
-bool page_dma_pinned(struct page *page);
 
 /* Truncation (mm/truncate.c). */
 struct inode;
