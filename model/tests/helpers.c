@@ -33,6 +33,16 @@ const struct tm_config tm_seed = {
 	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
 };
 
+const struct tm_config tm_upstream = {
+	.policy = "upstream", .blocksize = 4096, .memory_pages = 64,
+	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
+};
+
+const struct tm_config tm_bounce = {
+	.policy = "bounce", .blocksize = 4096, .memory_pages = 64,
+	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
+};
+
 const struct tm_config tm_vanilla_1k = {
 	.policy = "vanilla", .blocksize = 1024, .memory_pages = 64,
 	.size = 1536, .max_size = 8 * PAGE_SIZE,

@@ -35,7 +35,7 @@
 #include "../mm/pin_policy.h"
 
 struct tm_config {
-	const char *policy;		/* "vanilla" or "seed" */
+	const char *policy;		/* a name of pin_policies[] */
 	unsigned int blocksize;		/* 1024 or 4096 */
 	unsigned long memory_pages;
 	loff_t size;			/* the file's size at boot */
@@ -57,6 +57,8 @@ struct test_machine {
 /* Configurations: 4 KiB blocks, a 4-page file in 64 pages of memory. */
 extern const struct tm_config tm_vanilla;
 extern const struct tm_config tm_seed;
+extern const struct tm_config tm_upstream;
+extern const struct tm_config tm_bounce;
 /* 1 KiB blocks, a 1536-byte file (for pagecache_isize_extended). */
 extern const struct tm_config tm_vanilla_1k;
 extern const struct tm_config tm_seed_1k;
