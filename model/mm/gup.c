@@ -337,3 +337,16 @@ bool seed_may_add_to_lru(struct page *page)
 {
 	return !PageDmaPinned(page);
 }
+
+/*
+ * bounce: writeback that took a page before it was pinned writes it in
+ * place, and the page is unlocked while that I/O is in flight.  A device
+ * writing it then would put on the disk a page that never was: wait for
+ * the I/O, as ->page_mkwrite() does on a device that needs stable pages
+ * (folio_wait_stable()).  From now on writeback sees the pin and never
+ * writes the page in place.  A wait for I/O, never for an unpin.
+ */
+void bounce_pin_page(struct page *page)
+{
+	wait_on_page_writeback(page);
+}

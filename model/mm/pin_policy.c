@@ -36,6 +36,7 @@ static const struct pin_ops seed_ops = {
 /* Kara's RFC (February 2023), on 6.12. */
 static const struct pin_ops bounce_ops = {
 	.may_pin = bounce_may_pin,
+	.pin_page = bounce_pin_page,
 	.writeback_pinned = bounce_writeback_pinned,
 };
 

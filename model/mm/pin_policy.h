@@ -48,7 +48,11 @@ struct pin_ops {
 	 * get_page().
 	 */
 	void (*grab_page)(struct page *page);
-	/* Record a pin, at the end of get_user_pages().  NULL: none. */
+	/*
+	 * At the end of get_user_pages(), each page before the device may
+	 * write it: what the design does with a newly pinned page.  NULL:
+	 * nothing.
+	 */
 	void (*pin_page)(struct page *page);
 	/* put_user_page(): undo pin_page(), before gup's hold is dropped. */
 	void (*unpin_page)(struct page *page);
@@ -128,6 +132,7 @@ int ext4_writepage_without_buffers(struct page *page,
 /* ---- bounce (mm/gup.c, mm/page-writeback.c) ---- */
 
 bool bounce_may_pin(struct vm_area_struct *vma, unsigned int gup_flags);
+void bounce_pin_page(struct page *page);
 enum pinned_writeback bounce_writeback_pinned(struct page *page, int sync_mode);
 
 /* ---- the seed (mm/gup.c, mm/rmap.c) ---- */
