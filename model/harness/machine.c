@@ -28,6 +28,7 @@
 #include "flight.h"
 #include "machine.h"
 #include "oracle.h"
+#include "latency.h"
 #include "unstable.h"
 #include "watchdog.h"
 
@@ -114,8 +115,9 @@ static void reclaim_starter(void *arg)
 }
 
 /*
- * The observers every run has: the oracle, the unstable-write counter and
- * the flight recorder, each on its own probes.
+ * The observers every run has: the oracle, the pin observer (unstable
+ * writes, stable-write check, pin false positives), fsync latency and the
+ * flight recorder, each on its own probes.
  */
 static int machine_observe(struct machine *m)
 {
@@ -123,6 +125,8 @@ static int machine_observe(struct machine *m)
 
 	if (!err)
 		err = unstable_writes_start(max_pfn);
+	if (!err)
+		err = fsync_latency_start();
 	if (!err)
 		err = flight_recorder_start();
 	return err;
@@ -279,6 +283,7 @@ void machine_teardown(struct machine *m, bool killed)
 	oracle_detach();
 	flight_recorder_stop();
 	unstable_writes_stop();
+	fsync_latency_stop();
 	panic_set_notifier(NULL);
 	running = NULL;
 	for (int i = 0; i < scn->nr_actors; i++) {

@@ -288,6 +288,9 @@ void pinmm_result_free(struct pinmm_result *r)
 	free(r->flight);
 	free(r->counters);
 	free(r->decisions);
+	free(r->fsync_us);
+	r->fsync_us = NULL;
+	r->nr_fsyncs = 0;
 	r->log = NULL;
 	r->flight = NULL;
 	r->counters = NULL;
