@@ -21,7 +21,9 @@
  * dma_pin_isolate_failed; the run shows what follows.
  *
  * On Linux 6.12 (the upstream and bounce policies) the same calls are
- * pin_user_pages() and unpin_user_page(): FOLL_PIN accounting adds
+ * pin_user_pages() and unpin_user_page(), and FOLL_GET asks for plain
+ * references (get_user_pages() of a driver not converted to FOLL_PIN,
+ * released with put_page()): FOLL_PIN accounting adds
  * GUP_PIN_COUNTING_BIAS to the page's reference count for each pin, and
  * page_maybe_dma_pinned() is a guess from the count; gup refuses a
  * long-term writable pin of a file mapping that needs dirty tracking
@@ -57,7 +59,7 @@ static struct page *follow_page_mask(struct vm_area_struct *vma,
 	if ((flags & FOLL_WRITE) && !pte_write(pte))
 		goto out;
 	page = pfn_to_page(pte_pfn(pte));
-	if (pin_ops.grab_page)
+	if (pin_ops.grab_page && !(flags & FOLL_GET))
 		pin_ops.grab_page(page);
 	else
 		get_page(page);
@@ -135,9 +137,11 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 	got = __get_user_pages(mm, start, nr_pages, gup_flags, pages);
 	up_read(&mm->mmap_sem);
 	for (long i = 0; i < got; i++) {
+		/* The seed pins whatever gup returns: 2018 had no FOLL_PIN. */
 		if (pin_ops.pin_page)
 			pin_ops.pin_page(pages[i]);
-		count_vm_event(NR_FOLL_PIN_ACQUIRED);
+		if (!(gup_flags & FOLL_GET))
+			count_vm_event(NR_FOLL_PIN_ACQUIRED);
 	}
 	trace_span_end("get_user_pages", NULL, got);
 	return got;

@@ -44,8 +44,8 @@ struct pin_ops {
 	 */
 	bool (*may_pin)(struct vm_area_struct *vma, unsigned int gup_flags);
 	/*
-	 * Take gup's reference on a page, under the page table lock.  NULL:
-	 * get_page().
+	 * Take gup's reference on a page, under the page table lock, unless
+	 * FOLL_GET asked for a plain one.  NULL: get_page().
 	 */
 	void (*grab_page)(struct page *page);
 	/*

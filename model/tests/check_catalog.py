@@ -180,6 +180,15 @@ BOUNCE_ALWAYS = [c("unstable_writes", eq0, "== 0"), c("unstable_bytes", eq0, "==
 for _cells in EXPECT.values():
     _cells["bounce"].counters += BOUNCE_ALWAYS
 
+# Beyond the catalog: a driver that takes plain references (FOLL_GET) is
+# invisible to 6.12 and to bounce, and ext4's warn-and-drop loses its data.
+EXPECT["seed-bug-plain"] = {
+    "vanilla": Cell("oops", share=0.9),
+    "seed": Cell("pass", free=True),
+    "upstream": Cell("data-loss", counters=[c("writepage_no_buffers", gt0, "> 0 (ext4 warned and skipped)")]),
+    "bounce": Cell("data-loss", counters=[c("writepage_no_buffers", gt0, "> 0 (ext4 warned and skipped)")]),
+}
+
 
 def run(pinmm, args):
     out = subprocess.run([pinmm, "run"] + args + ["--json"],

@@ -46,6 +46,22 @@ static void pin_adds_the_bias_and_unpin_takes_it_off(void **state)
 	assert_int_equal(vm_event_read(NR_FOLL_PIN_RELEASED), 1);
 }
 
+/* FOLL_GET is one plain reference: no bias, invisible to the guess. */
+static void foll_get_takes_a_plain_reference(void **state)
+{
+	struct test_machine *tm = *state;
+	unsigned long addr = tm_mmap(tm, tm->mm, 0, 4, true);
+	struct page *page;
+
+	assert_int_equal(get_user_pages(tm->mm, addr, 1, FOLL_WRITE | FOLL_GET,
+					&page), 1);
+	assert_int_equal(page_count(page), 4);	/* cache, PTE, buffers, gup */
+	assert_false(page_maybe_dma_pinned(page));
+	assert_int_equal(vm_event_read(NR_FOLL_PIN_ACQUIRED), 0);
+	put_page(page);
+	assert_int_equal(page_count(page), 3);
+}
+
 /* 1024 plain references look like a pin: the guess errs one way only. */
 static void plain_references_look_pinned_from_1024(void **state)
 {
@@ -170,6 +186,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TM_TEST(pin_adds_the_bias_and_unpin_takes_it_off, tm_upstream),
+		TM_TEST(foll_get_takes_a_plain_reference, tm_upstream),
 		TM_TEST(plain_references_look_pinned_from_1024, tm_upstream),
 		TM_TEST(longterm_writable_file_pin_is_refused, tm_upstream),
 		TM_TEST(reclaim_keeps_pinned_page_with_its_buffers, tm_upstream),

@@ -183,7 +183,7 @@ void exit_mmap(struct mm_struct *mm);
 
 /* get_user_pages and its release (mm/gup.c). */
 #define FOLL_WRITE 0x01
-#define FOLL_GET 0x04
+#define FOLL_GET 0x04	/* plain references, not a pin (see mm/gup.c) */
 #define FOLL_LONGTERM 0x10000
 #define FOLL_PIN 0x40000
 
