@@ -195,6 +195,15 @@ unsigned long tm_shrink(int passes)
 	return reclaimed;
 }
 
+void tm_flusher_pass(void *arg)
+{
+	struct test_machine *tm = arg;
+
+	tm->wb.dirty_writeback_interval = 1;
+	tm->wb.last_old_flush = 0;
+	wb_workfn(&tm->wb);
+}
+
 void tm_writeback(struct test_machine *tm, enum writeback_sync_modes mode)
 {
 	writeback_inodes_wb(&tm->wb, LONG_MAX, mode, WB_REASON_PERIODIC);

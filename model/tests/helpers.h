@@ -92,6 +92,9 @@ struct buffer_head *tm_first_buffer(struct page *page);
 /* Direct reclaim: @passes calls of shrink_node() on node 0. */
 unsigned long tm_shrink(int passes);
 
+/* One kupdate-style pass of the flusher, from wb_workfn() down (@tm). */
+void tm_flusher_pass(void *tm);
+
 /* Cleaning writeback of every dirty inode, as the flusher does it. */
 void tm_writeback(struct test_machine *tm, enum writeback_sync_modes mode);
 

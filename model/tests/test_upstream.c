@@ -134,15 +134,6 @@ static void reclaim_keeps_pinned_page_with_its_buffers(void **state)
 	assert_int_equal(page_count(page), 2);
 }
 
-static void flusher_pass(void *arg)
-{
-	struct test_machine *tm = arg;
-
-	tm->wb.dirty_writeback_interval = 1;
-	tm->wb.last_old_flush = 0;
-	wb_workfn(&tm->wb);
-}
-
 /*
  * A driver that still takes plain references (get_user_pages() without
  * FOLL_PIN; here, get_page()) is invisible to reclaim's check: the 2018
@@ -169,7 +160,7 @@ static void dirty_page_without_buffers_is_dropped_with_a_warning(void **state)
 	put_page(page);
 	assert_true(PageDirty(page));
 
-	assert_true(run_in_task(flusher_pass, tm, "kworker/u4:flush"));
+	assert_true(run_in_task(tm_flusher_pass, tm, "kworker/u4:flush"));
 	assert_int_equal(os->count, 0);
 	assert_non_null(strstr(dmesg(), "page 0 does not have buffers attached"));
 	assert_int_equal(vm_event_read(WRITEPAGE_NO_BUFFERS), 1);
