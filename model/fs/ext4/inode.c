@@ -7,7 +7,10 @@
  * buffers with page_buffers(), whose BUG_ON(!PagePrivate(page)) fires when
  * a page was dirtied after reclaim dropped its buffers.  This is ext4 as in
  * Linux 4.4, the kernel of the report; ext4 turned that BUG into a warning
- * and a silent skip only in 2022.
+ * and a silent skip only in 2022, which the 6.12 policies run instead
+ * (ext4_writepage_without_buffers()).  Under bounce, data-integrity
+ * writeback of a pinned page submits a stable copy of it, as ext4's fscrypt
+ * path submits its ciphertext (ext4_stable_copy()).
  *
  * Page faults and ->page_mkwrite are serialised against truncate and hole
  * punching by i_mmap_sem, as in Linux 4.18 (EXT4_I(inode)->i_mmap_sem;
