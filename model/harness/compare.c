@@ -81,7 +81,7 @@ static void cell_add(struct pinmm_compare_cell *c, const struct pinmm_result *r)
 	c->unstable_bytes += counter(r, "unstable_bytes");
 	c->unpin_waits += counter(r, "mkclean_pinned_waits");
 	c->refused_pins += counter(r, "foll_longterm_refused");
-	c->pin_false_positives += counter(r, "pin_false_positives");
+	c->pin_false_positives += counter(r, "pin_false_positive");
 	c->bounce_copies += counter(r, "bounce_copies");
 	c->bounce_bytes += counter(r, "bounce_bytes");
 }
@@ -247,7 +247,7 @@ static void print_json(FILE *out, const struct pinmm_compare_cell *cells,
 		J_INT(ctr, "unstable_writes", c->unstable_writes);
 		J_INT(ctr, "unstable_bytes", c->unstable_bytes);
 		J_INT(ctr, "mkclean_pinned_waits", c->unpin_waits);
-		J_INT(ctr, "pin_false_positives", c->pin_false_positives);
+		J_INT(ctr, "pin_false_positive", c->pin_false_positives);
 		J_INT(ctr, "bounce_copies", c->bounce_copies);
 		J_INT(ctr, "bounce_bytes", c->bounce_bytes);
 		J_INT(ctr, "foll_longterm_refused", c->refused_pins);

@@ -63,7 +63,7 @@ static void pins_maybe_pinned(void *data, struct page *page, bool pinned)
 {
 	if (pinned && !__atomic_load_n(&truth[page_to_pfn(page)].pins,
 				       __ATOMIC_RELAXED))
-		count_vm_event(PIN_FALSE_POSITIVES);
+		count_vm_event(PIN_FALSE_POSITIVE);
 }
 
 /* ext4 took the page's bytes for I/O: from the frame, or a copy. */

@@ -7,7 +7,7 @@
  *                        held them for write (in place, not from a copy);
  *   unstable_bytes       bytes that reached the device different from the
  *                        page's bytes at the moment writeback took them;
- *   pin_false_positives  page_maybe_dma_pinned() answers "pinned" for a
+ *   pin_false_positive   page_maybe_dma_pinned() answers "pinned" for a
  *                        page no device holds.
  *
  * docs/catalog.md names them; the kernel's /proc/pinmm has the same names.

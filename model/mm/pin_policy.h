@@ -16,8 +16,8 @@
  * mm/rmap.c, mm/vmscan.c, mm/page-writeback.c, fs/ext4/...), and the table
  * in mm/pin_policy.c only says which runs.
  *
- * One NULL convention: a NULL hook (or a 0 flag) leaves the decision to the
- * layer below, the design's to its era's, the era's to the 2018 kernel,
+ * One NULL convention: a NULL hook leaves the decision to the layer
+ * below, the design's to its era's, the era's to the 2018 kernel,
  * whose behaviour is the code at the hook's call site.  A policy is chosen
  * when the machine boots and never changes while it runs: pin_policy_set()
  * folds its two layers into pin_ops, which the call sites read.

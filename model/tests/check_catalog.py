@@ -148,12 +148,12 @@ EXPECT = {
     },
     "many-refs": {
         "vanilla": Cell("pass", counters=[c("reclaim_remove_mapping_fail", gt0, "> 0"),
-                                          c("pin_false_positives", eq0, "== 0")], free=True),
+                                          c("pin_false_positive", eq0, "== 0")], free=True),
         "seed": Cell("pass", counters=[c("reclaim_remove_mapping_fail", gt0, "> 0"),
-                                       c("pin_false_positives", eq0, "== 0")], free=True),
-        "upstream": Cell("pass", counters=[c("pin_false_positives", gt0, "> 0 (1100 references look pinned)")],
+                                       c("pin_false_positive", eq0, "== 0")], free=True),
+        "upstream": Cell("pass", counters=[c("pin_false_positive", gt0, "> 0 (1100 references look pinned)")],
                          free=True),
-        "bounce": Cell("pass", counters=[c("pin_false_positives", gt0, "> 0 (1100 references look pinned)")],
+        "bounce": Cell("pass", counters=[c("pin_false_positive", gt0, "> 0 (1100 references look pinned)")],
                        free=True),
     },
     "fsync-after-skip": {

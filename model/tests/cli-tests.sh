@@ -185,7 +185,7 @@ assert set(cells) == set(want), sorted(cells)
 for k, v in want.items():
     c = cells[k]
     assert c["verdict"] == v and c["runs"] == 2 and c["verdicts"] == {v: 2}, c
-    for n in ("unstable_writes", "unstable_bytes", "mkclean_pinned_waits", "pin_false_positives",
+    for n in ("unstable_writes", "unstable_bytes", "mkclean_pinned_waits", "pin_false_positive",
               "bounce_copies", "bounce_bytes", "foll_longterm_refused"):
         assert isinstance(c["counters"][n], int), (k, n)
 b = cells[("longterm-fsync", "bounce")]

@@ -54,7 +54,7 @@
 	X(DEFIO_WAITED_UNPIN, "defio_waited_unpin")                            \
 	X(FSYNC_CALLS, "fsync_calls")                                          \
 	X(FSYNC_WAITED_UNPIN, "fsync_waited_unpin")                            \
-	X(PIN_FALSE_POSITIVES, "pin_false_positives")                          \
+	X(PIN_FALSE_POSITIVE, "pin_false_positive")                            \
 	X(RECLAIM_PINNED_KEPT, "reclaim_pinned_kept")                          \
 	X(FOLL_LONGTERM_REFUSED, "foll_longterm_refused")                      \
 	X(WRITEBACK_SKIPPED, "writeback_skipped")                              \
