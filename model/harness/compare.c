@@ -129,7 +129,8 @@ static int compare_cell(const char *scenario, const char *policy,
 			return -1;
 		}
 		cell_add(c, &r);
-		more = realloc(lat, (size_t)(nr_lat + r.nr_fsyncs + 1) * sizeof(*lat));
+		more = realloc(lat, (size_t)(nr_lat + r.nr_fsyncs + 1) *
+					    sizeof(*lat));
 		if (more) {
 			lat = more;
 			memcpy(lat + nr_lat, r.fsync_us,
@@ -153,9 +154,11 @@ int pinmm_compare(const char *const *scenarios, int nr_scenarios,
 {
 	for (int s = 0; s < nr_scenarios; s++) {
 		for (int p = 0; p < nr_policies; p++) {
-			struct pinmm_compare_cell *c = &cells[s * nr_policies + p];
+			struct pinmm_compare_cell *c =
+				&cells[s * nr_policies + p];
 
-			if (compare_cell(scenarios[s], policies[p], opts, c, err, len))
+			if (compare_cell(scenarios[s], policies[p], opts, c,
+					 err, len))
 				return -1;
 			if (opts->progress)
 				opts->progress(c, opts->arg);
@@ -173,7 +176,8 @@ static const char *cell_verdict(const struct pinmm_compare_cell *c, char *buf,
 	if (c->verdicts[c->verdict] == c->runs)
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%s %d/%d", name, c->verdicts[c->verdict], c->runs);
+		snprintf(buf, len, "%s %d/%d", name, c->verdicts[c->verdict],
+			 c->runs);
 	return buf;
 }
 

@@ -88,11 +88,12 @@ static void pins_block_written(void *data, struct block_device *bdev,
 {
 	unsigned long pfn = page_to_pfn(page);
 	const unsigned char *snap = snapshots + pfn * PAGE_SIZE;
-	size_t off = (size_t)((const char *)buf - (const char *)truth[pfn].io_data);
+	const char *base = truth[pfn].io_data;
+	size_t off = (size_t)((const char *)buf - base);
 	unsigned char disk[PAGE_SIZE];
 	long differ = 0;
 
-	if (!truth[pfn].io_data || off + len > PAGE_SIZE ||
+	if (!base || off + len > PAGE_SIZE ||
 	    blkdev_read(bdev, disk, len, offset))
 		return;
 	for (size_t i = 0; i < len; i++)
@@ -118,7 +119,8 @@ int unstable_writes_start(unsigned long max_pfn)
 	if (!err)
 		err = register_trace_dma_release(pins_release, NULL);
 	if (!err)
-		err = register_trace_page_maybe_dma_pinned(pins_maybe_pinned, NULL);
+		err = register_trace_page_maybe_dma_pinned(pins_maybe_pinned,
+							   NULL);
 	if (!err)
 		err = register_trace_writeback_page_io(pins_page_io, NULL);
 	if (!err)
