@@ -48,6 +48,11 @@ const struct tm_config tm_vanilla_1k = {
 	.size = 1536, .max_size = 8 * PAGE_SIZE,
 };
 
+const struct tm_config tm_bounce_1k = {
+	.policy = "bounce", .blocksize = 1024, .memory_pages = 64,
+	.size = 1536, .max_size = 8 * PAGE_SIZE,
+};
+
 const struct tm_config tm_seed_1k = {
 	.policy = "seed", .blocksize = 1024, .memory_pages = 64,
 	.size = 1536, .max_size = 8 * PAGE_SIZE,

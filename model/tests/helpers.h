@@ -62,6 +62,7 @@ extern const struct tm_config tm_bounce;
 /* 1 KiB blocks, a 1536-byte file (for pagecache_isize_extended). */
 extern const struct tm_config tm_vanilla_1k;
 extern const struct tm_config tm_seed_1k;
+extern const struct tm_config tm_bounce_1k;
 
 int tm_setup(void **state);
 int tm_teardown(void **state);

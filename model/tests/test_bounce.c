@@ -113,6 +113,30 @@ static void fsync_writes_a_stable_copy_and_leaves_page_dirty(void **state)
 	assert_false(buffer_dirty(tm_first_buffer(page)));
 }
 
+/*
+ * The space assumption, checked where the copy is taken: a pinned page's
+ * dirty blocks have space because the pin's write fault mapped them.  A
+ * file grown under the pin (1 KiB blocks, the EOF page pinned) has dirty
+ * blocks inside the new size that nobody mapped: the DMA's bytes there
+ * would be dropped, and the copy says so.
+ */
+static void copy_warns_of_a_dirty_block_without_space(void **state)
+{
+	struct test_machine *tm = *state;
+	const struct oops_state *os = oops_state();
+	unsigned long addr = tm_mmap(tm, tm->mm, 0, 1, true);
+	struct page *page;
+
+	assert_int_equal(get_user_pages(tm->mm, addr, 1, FOLL_WRITE, &page), 1);
+	do_truncate(&tm->file, PAGE_SIZE);	/* blocks 2, 3: no space */
+	assert_int_equal(os->warnings, 0);
+	assert_int_equal(vfs_fsync(&tm->file, 0), 0);
+	assert_int_equal(os->warnings, 1);
+	assert_non_null(strstr(os->warn_line, "a dirty block without space"));
+	assert_int_equal(vm_event_read(BOUNCE_COPIES), 1);
+	put_user_page(page);
+}
+
 /* bounce allows what 6.5 refuses: its writeback never cleans the page. */
 static void longterm_writable_file_pin_is_allowed(void **state)
 {
@@ -133,6 +157,7 @@ int main(void)
 		TM_TEST(cleaning_writeback_leaves_pinned_page_dirty, tm_bounce),
 		TM_TEST(fsync_writes_a_stable_copy_and_leaves_page_dirty, tm_bounce),
 		TM_TEST(longterm_writable_file_pin_is_allowed, tm_bounce),
+		TM_TEST(copy_warns_of_a_dirty_block_without_space, tm_bounce_1k),
 	};
 
 	return cmocka_run_group_tests_name("bounce", tests, NULL, NULL);

@@ -160,10 +160,11 @@ static void ext4_stable_copy_check_space(struct page *page, unsigned int len)
 
 	bh = head;
 	do {
-		if (block_start < len && buffer_dirty(bh))
-			WARN(!buffer_mapped(bh),
-			     "bounce: page %lu of a pinned range has a dirty block without space",
-			     page->index);
+		if (block_start < len && buffer_dirty(bh) &&
+		    WARN(!buffer_mapped(bh),
+			 "bounce: page %lu of a pinned range has a dirty block without space",
+			 page->index))
+			return;
 		block_start += (unsigned int)bh->b_size;
 		bh = bh->b_this_page;
 	} while (bh != head);
