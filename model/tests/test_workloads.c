@@ -35,7 +35,14 @@ static const struct {
 	{ "tests/scenarios/truncate-zero-pinned.ini", false, true },
 	{ "tests/scenarios/clean-release.ini", false, true },
 	{ "tests/scenarios/gup-near-limit.ini", false, false },
-	{ "tests/scenarios/store-dma-same-bytes.ini", false, true },
+	/*
+	 * Not free-running: under the seed, a store through the PTE that
+	 * cleaning writeback skipped, after a release that found the page
+	 * still dirty and left it to that writeback, is on no disk when the
+	 * fsync returns (the put_user_pages_dirty_lock() race of the README's
+	 * findings).  A TSan build on a loaded host lost 4,073 bytes that way.
+	 */
+	{ "tests/scenarios/store-dma-same-bytes.ini", false, false },
 };
 
 static const char *const strategies[] = { "fifo", "random", "pct:2", "pct:3" };
