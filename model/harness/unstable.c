@@ -8,7 +8,9 @@
  * device has written a block of that page, it reads the block back and
  * compares it with the snapshot.  A device's DMA between the two, or
  * during the write, shows as unstable bytes: the disk then holds a state
- * the page was never in at one moment.
+ * the page was never in at one moment.  A CPU store in that window does
+ * not count: it went through ->page_mkwrite(), which dirtied the page
+ * again for the next writeback, as on any device without stable pages.
  *
  * Locking: the per-pfn counts are atomics, read racily where a page pinned
  * or unpinned at that moment may count either way, as in the kernel.  A
@@ -30,6 +32,8 @@ struct pin_truth {
 	int pins;		/* devices that hold the page */
 	int writers;		/* of them, those that hold it for write */
 	const void *io_data;	/* where the I/O's bytes come from */
+	/* Bytes a CPU stored since the I/O took them, a bit each. */
+	unsigned long stored[PAGE_SIZE / BITS_PER_LONG];
 };
 
 static struct pin_truth *truth;
@@ -76,9 +80,20 @@ static void pins_page_io(void *data, struct page *page, const void *io_data)
 	    __atomic_load_n(&t->writers, __ATOMIC_RELAXED))
 		count_vm_event(UNSTABLE_WRITES);
 	t->io_data = io_data;
+	memset(t->stored, 0, sizeof(t->stored));
 	data_race_begin();	/* a device may be writing the frame */
 	memcpy(snapshots + pfn * PAGE_SIZE, io_data, PAGE_SIZE);
 	data_race_end();
+}
+
+/* A CPU store is about to write @len bytes at @offset of @page. */
+static void pins_store(void *data, struct page *page, unsigned int offset,
+		       const void *buf, size_t len)
+{
+	struct pin_truth *t = &truth[page_to_pfn(page)];
+
+	for (size_t i = offset; i < offset + len && i < PAGE_SIZE; i++)
+		t->stored[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
 }
 
 /* The block is on the device: is it what writeback took? */
@@ -96,8 +111,13 @@ static void pins_block_written(void *data, struct block_device *bdev,
 	if (!base || off + len > PAGE_SIZE ||
 	    blkdev_read(bdev, disk, len, offset))
 		return;
-	for (size_t i = 0; i < len; i++)
-		differ += disk[i] != snap[off + i];
+	for (size_t i = 0; i < len; i++) {
+		size_t b = off + i;
+
+		differ += disk[i] != snap[b] &&
+			  !(truth[pfn].stored[b / BITS_PER_LONG] &
+			    (1UL << (b % BITS_PER_LONG)));
+	}
 	if (differ)
 		count_vm_events(UNSTABLE_BYTES, differ);
 }
@@ -124,6 +144,8 @@ int unstable_writes_start(unsigned long max_pfn)
 	if (!err)
 		err = register_trace_writeback_page_io(pins_page_io, NULL);
 	if (!err)
+		err = register_trace_user_store_begin(pins_store, NULL);
+	if (!err)
 		err = register_trace_block_write_page(pins_block_written, NULL);
 	return err;
 }
@@ -135,6 +157,7 @@ void unstable_writes_stop(void)
 	unregister_trace_dma_release(pins_release, NULL);
 	unregister_trace_page_maybe_dma_pinned(pins_maybe_pinned, NULL);
 	unregister_trace_writeback_page_io(pins_page_io, NULL);
+	unregister_trace_user_store_begin(pins_store, NULL);
 	unregister_trace_block_write_page(pins_block_written, NULL);
 	free(truth);
 	free(snapshots);
