@@ -18,16 +18,17 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
-#include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/wait.h>
 
 #include "../fs/ext4/ext4.h"
+#include "../mm/pin_policy.h"
 #include "flight.h"
 #include "machine.h"
 #include "oracle.h"
+#include "latency.h"
 #include "unstable.h"
 #include "watchdog.h"
 
@@ -128,8 +129,9 @@ static void reclaim_starter(void *arg)
 }
 
 /*
- * The observers every run has: the oracle, the unstable-write counter and
- * the flight recorder, each on its own probes.
+ * The observers every run has: the oracle, the pin observer (unstable
+ * writes, stable-write check, pin false positives), fsync latency and the
+ * flight recorder, each on its own probes.
  */
 static int machine_observe(struct machine *m)
 {
@@ -137,6 +139,8 @@ static int machine_observe(struct machine *m)
 
 	if (!err)
 		err = unstable_writes_start(max_pfn);
+	if (!err)
+		err = fsync_latency_start();
 	if (!err)
 		err = flight_recorder_start();
 	return err;
@@ -293,6 +297,7 @@ void machine_teardown(struct machine *m, bool killed)
 	oracle_detach();
 	flight_recorder_stop();
 	unstable_writes_stop();
+	fsync_latency_stop();
 	panic_set_notifier(NULL);
 	running = NULL;
 	for (int i = 0; i < scn->nr_actors; i++) {

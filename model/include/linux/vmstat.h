@@ -55,6 +55,12 @@
 	X(FSYNC_CALLS, "fsync_calls")                                          \
 	X(FSYNC_WAITED_UNPIN, "fsync_waited_unpin")                            \
 	X(PIN_FALSE_POSITIVE, "pin_false_positive")                            \
+	X(RECLAIM_PINNED_KEPT, "reclaim_pinned_kept")                          \
+	X(FOLL_LONGTERM_REFUSED, "foll_longterm_refused")                      \
+	X(WRITEBACK_SKIPPED, "writeback_skipped")                              \
+	X(BOUNCE_COPIES, "bounce_copies")                                      \
+	X(BOUNCE_BYTES, "bounce_bytes")                                        \
+	X(UNSTABLE_BYTES, "unstable_bytes")                                    \
 	X(LOCKDEP_INVERSIONS, "lockdep_inversions")
 
 #define VM_EVENT_ENUM(e, name) e,
