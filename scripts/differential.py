@@ -48,7 +48,9 @@ VERDICTS = ["pass", "oops", "warn", "data-loss", "hang", "refused"]
 # passed.  Each name maps to the model's counters and the kernel's
 # (/proc/pinmm, or the guest's details) that count the same event.
 SIGNS = {
-    "unstable": (["unstable_writes"], ["unstable_writes"]),
+    # The kernel cannot tell a read pin from a write pin: its unstable
+    # writes are the model's pinned writes (any pin).
+    "unstable": (["pinned_writes"], ["unstable_writes"]),
     "waits": (["mkclean_pinned_waits", "wb_sync_all_waited_unpin",
                "fsync_waited_unpin", "memory_failure_waited_unpin",
                "isize_extend_waited_unpin", "defio_waited_unpin"],

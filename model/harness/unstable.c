@@ -77,6 +77,9 @@ static void pins_page_io(void *data, struct page *page, const void *io_data)
 	struct pin_truth *t = &truth[pfn];
 
 	if (io_data == page_address(page) &&
+	    __atomic_load_n(&t->pins, __ATOMIC_RELAXED))
+		count_vm_event(PINNED_WRITES);
+	if (io_data == page_address(page) &&
 	    __atomic_load_n(&t->writers, __ATOMIC_RELAXED))
 		count_vm_event(UNSTABLE_WRITES);
 	t->io_data = io_data;

@@ -21,6 +21,7 @@ static const struct pin_ops linux_6_12 = {
 	.page_maybe_dma_pinned = foll_page_maybe_dma_pinned,
 	.may_reclaim = reclaim_may_reclaim_pinned,
 	.writepage_without_buffers = ext4_writepage_without_buffers,
+	.punch_hole_writes_back = ext4_punch_hole_writes_back,
 };
 
 /* The seed's series (July 2018), on the kernel of its time. */
@@ -104,5 +105,6 @@ void pin_policy_set(const struct pin_policy *policy)
 		.may_reclaim = LAYER(may_reclaim),
 		.writeback_pinned = LAYER(writeback_pinned),
 		.writepage_without_buffers = LAYER(writepage_without_buffers),
+		.punch_hole_writes_back = LAYER(punch_hole_writes_back),
 	};
 }

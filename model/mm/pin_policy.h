@@ -27,6 +27,7 @@
 
 #include <linux/mm.h>
 
+struct inode;
 struct vm_area_struct;
 struct writeback_control;
 
@@ -81,6 +82,13 @@ struct pin_ops {
 	 */
 	int (*writepage_without_buffers)(struct page *page,
 					 struct writeback_control *wbc);
+	/*
+	 * fs/ext4: does hole punch write the range's dirty pages out before
+	 * it drops them from the page cache?  NULL: yes, as 2018's
+	 * ext4_punch_hole() did (a data-integrity writeback, so the seed's
+	 * waits for an unpin there).
+	 */
+	bool (*punch_hole_writes_back)(struct inode *inode);
 };
 
 struct pin_policy {
@@ -128,6 +136,7 @@ bool foll_page_maybe_dma_pinned(struct page *page);
 bool reclaim_may_reclaim_pinned(struct page *page);
 int ext4_writepage_without_buffers(struct page *page,
 				   struct writeback_control *wbc);
+bool ext4_punch_hole_writes_back(struct inode *inode);
 
 /* ---- bounce (mm/gup.c, mm/page-writeback.c) ---- */
 

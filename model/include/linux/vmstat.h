@@ -44,6 +44,7 @@
 	X(MKCLEAN_PINNED_WAIT_LOOPS, "mkclean_pinned_wait_loops")              \
 	X(WB_SYNC_ALL_WAITED_UNPIN, "wb_sync_all_waited_unpin")                \
 	X(UNSTABLE_WRITES, "unstable_writes")                                  \
+	X(PINNED_WRITES, "pinned_writes")                                      \
 	X(WRITEPAGE_NO_BUFFERS, "writepage_no_buffers")                        \
 	X(DMA_BURSTS, "dma_bursts")                                            \
 	X(DMA_BYTES, "dma_bytes")                                              \
