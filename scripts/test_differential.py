@@ -77,7 +77,7 @@ class Differential(unittest.TestCase):
     def test_same_verdicts_and_signs_agree(self):
         rc, out = self.run_main(
             {"seed-bug/vanilla": [["oops", {}]],
-             "seed-bug/seed": [["pass", {"unstable_writes": 3}]]},
+             "seed-bug/seed": [["pass", {"pinned_writes": 3}]]},
             [kcell("seed-bug", "vanilla", "oops"),
              kcell("seed-bug", "seed", "pass", {"unstable_writes": 16})])
         self.assertEqual(rc, 0, out)
@@ -105,7 +105,7 @@ class Differential(unittest.TestCase):
     def test_a_listed_disagreement_that_went_away_fails(self):
         self.write_known("| seed-bug | seed | unstable | no | yes | old |\n")
         rc, out = self.run_main(
-            {"seed-bug/seed": [["pass", {"unstable_writes": 1}]]},
+            {"seed-bug/seed": [["pass", {"pinned_writes": 1}]]},
             [kcell("seed-bug", "seed", "pass", {"unstable_writes": 2})])
         self.assertEqual(rc, 1, out)
         self.assertIn("the halves agree now (remove it)", out)
@@ -125,7 +125,7 @@ class Differential(unittest.TestCase):
 
     def test_a_counter_only_some_runs_see_is_no_disagreement(self):
         runs = [{"verdict": "pass", "bytes_lost": 0, "fsync_lost": 0,
-                 "counters": {"unstable_writes": n}} for n in (0, 5)]
+                 "counters": {"pinned_writes": n}} for n in (0, 5)]
         m = d.model_cell(runs)
         self.assertEqual(m["signs"]["unstable"], "some")
         for kv in (0, 7):
