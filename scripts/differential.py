@@ -95,7 +95,9 @@ def model_cell(results):
     """Summarise a cell's model runs: verdict set, bytes lost, counters."""
     seen = sorted({r["verdict"] for r in results}, key=VERDICTS.index)
     bad = [v for v in seen if v != "pass"]
-    lost = max((r["bytes_lost"] or 0) + (r["fsync_lost"] or 0) for r in results)
+    checked = [r for r in results if r["bytes_lost"] is not None or r["fsync_lost"]]
+    lost = max(((r["bytes_lost"] or 0) + (r["fsync_lost"] or 0) for r in checked),
+               default=None)
     signs = {}
     for name, (mnames, _) in SIGNS.items():
         vals = [sum(r["counters"].get(n, 0) for n in mnames)
@@ -125,8 +127,9 @@ def kernel_cell(cell):
     if cell["verdict"] == "pass" and cell.get("counters"):
         for name, (_, knames) in SIGNS.items():
             signs[name] = "yes" if sum(kernel_value(cell, n) for n in knames) else "no"
-    lost = (cell.get("bytes_lost") or 0) + sum(f.get("lost") or 0
-                                               for f in cell.get("fsyncs") or [])
+    at_fsync = sum(f.get("lost") or 0 for f in cell.get("fsyncs") or [])
+    lost = None if cell.get("bytes_lost") is None and not at_fsync else \
+        (cell.get("bytes_lost") or 0) + at_fsync
     return {"verdict": cell["verdict"], "bytes_lost": lost, "signs": signs}
 
 
@@ -213,6 +216,10 @@ def fmt_model(m):
     return v
 
 
+def fmt_lost(n):
+    return "-" if n is None else str(n)
+
+
 def fmt_signs(s):
     return " ".join(f"{n}" for n in SIGNS if s.get(n) in ("yes", "some")) or "-"
 
@@ -224,7 +231,7 @@ def print_table(cells, markdown):
     for c in cells:
         m, k = c.get("model"), c["kernel"]
         rows.append([c["scenario"], c["design"], fmt_model(m), k["verdict"],
-                     f"{m['bytes_lost'] if m else '-'}/{k['bytes_lost']}",
+                     f"{fmt_lost(m['bytes_lost'] if m else None)}/{fmt_lost(k['bytes_lost'])}",
                      fmt_signs(m["signs"]) if m else "-", fmt_signs(k["signs"]),
                      c["status"] if c["status"] != "agree" else "ok"])
     if markdown:
