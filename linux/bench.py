@@ -324,13 +324,7 @@ def plot(summary, policies, d, rel):
                              "range (KiB)", "MB/s",
                              [s >> 10 for s in SIZES], series)
         made.append(err or png)
-    out = []
-    for m in made:
-        if m.endswith(".png"):
-            out.append(os.path.join(rel, os.path.basename(m)))
-        else:
-            print("bench: " + m)
-    return out
+    return benchlib.made(made, rel, "bench")
 
 
 def main():
@@ -343,9 +337,8 @@ def main():
     print("\nbench: %d boots in %.0f s" % (len(boots), time.time() - t0))
     plots = []
     if a.plots:
-        rel = os.path.relpath(a.plots, os.path.dirname(os.path.abspath(
-            a.md)) if a.md else os.getcwd())
-        plots = plot(summary, policies, a.plots, rel)
+        plots = plot(summary, policies, a.plots,
+                     benchlib.plots_rel(a.plots, a.md))
     if a.md:
         with open(a.md, "w") as f:
             f.write(report_md(summary, policies, na, a, boots, plots))

@@ -91,13 +91,7 @@ def plot(summary, policies, d, rel):
             MKCLEAN_MAPS, {p: [by[(f, p)]["median"] if (f, p) in by
                                else None for f in mk] for p in policies})
         made.append(err or png)
-    out = []
-    for m in made:
-        if m.endswith(".png"):
-            out.append(os.path.join(rel, os.path.basename(m)))
-        else:
-            print("bench-model: " + m)
-    return out
+    return benchlib.made(made, rel, "bench-model")
 
 
 def main():
@@ -114,9 +108,8 @@ def main():
         print(benchlib.text_table(h, rows))
     plots = []
     if a.plots:
-        rel = os.path.relpath(a.plots, os.path.dirname(os.path.abspath(
-            a.md)) if a.md else os.getcwd())
-        plots = plot(summary, policies, a.plots, rel)
+        plots = plot(summary, policies, a.plots,
+                     benchlib.plots_rel(a.plots, a.md))
     if a.md:
         out = ["## The model (libpinmm)", "",
                "`scripts/bench-model.sh`: %d rounds, the policies of the "

@@ -164,14 +164,20 @@ def gnuplot(script, data, png):
     return None
 
 
+def _data(head, xs, series):
+    """gnuplot's data: a row per x, a column per series, '?' if missing."""
+    text = head + " " + " ".join(series) + "\n"
+    for i, x in enumerate(xs):
+        text += "%s " % x + " ".join(
+            fmt(ys[i], 6) if ys[i] is not None else "?"
+            for ys in series.values()) + "\n"
+    return text
+
+
 def bars(png, title, ylabel, labels, series, logscale=False):
     """Clustered bars: labels on x, one bar per series {name: [y]}."""
     names = list(series)
-    text = "label " + " ".join(names) + "\n"
-    for i, lab in enumerate(labels):
-        text += '"%s" ' % lab + " ".join(
-            fmt(series[n][i], 6) if series[n][i] is not None else "?"
-            for n in names) + "\n"
+    text = _data("label", ['"%s"' % l for l in labels], series)
     script = ("set title '%s'\nset ylabel '%s'\nset style data histograms\n"
               "set style histogram clustered gap 1\nset style fill solid 0.8"
               " border -1\nset key outside right top\nset grid ytics\n"
@@ -187,11 +193,7 @@ def bars(png, title, ylabel, labels, series, logscale=False):
 
 def lines(png, title, xlabel, ylabel, xs, series, logx=True):
     names = list(series)
-    text = "x " + " ".join(names) + "\n"
-    for i, x in enumerate(xs):
-        text += "%s " % x + " ".join(
-            fmt(series[n][i], 6) if series[n][i] is not None else "?"
-            for n in names) + "\n"
+    text = _data("x", xs, series)
     script = ("set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n"
               "set key outside right top\nset grid\n"
               "set datafile missing '?'\n" % (title, xlabel, ylabel))
@@ -201,3 +203,21 @@ def lines(png, title, xlabel, ylabel, xs, series, logx=True):
         "'{d}' using 1:%d with linespoints title '%s'" % (i + 2, n)
         for i, n in enumerate(names)) + "\n"
     return gnuplot(script, {"d": text}, png)
+
+
+def plots_rel(plots, md):
+    """The plots' directory as the report (md, or none) will link it."""
+    return os.path.relpath(plots, os.path.dirname(os.path.abspath(md))
+                           if md else os.getcwd())
+
+
+def made(results, rel, who):
+    """The paths (relative to the report, rel) of the plots made; print
+    why any was not."""
+    out = []
+    for m in results:
+        if m.endswith(".png"):
+            out.append(os.path.join(rel, os.path.basename(m)))
+        else:
+            print("%s: %s" % (who, m))
+    return out

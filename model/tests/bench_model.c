@@ -106,6 +106,17 @@ static struct test_machine *boot(const struct tm_config *cfg)
 	return state;
 }
 
+/* A machine whose file is @n pages, with room to cache all of them. */
+static struct test_machine *boot_file(const char *policy, unsigned long n)
+{
+	const struct tm_config cfg = {
+		.policy = policy, .blocksize = 4096, .memory_pages = n + 256,
+		.size = n * PAGE_SIZE, .max_size = n * PAGE_SIZE,
+	};
+
+	return boot(&cfg);
+}
+
 static void shutdown(struct test_machine *tm)
 {
 	void *state = tm;
@@ -209,11 +220,7 @@ static double pin_run(struct pinner *tmpl, enum pin_how how, int threads)
 static void bench_pin(const char *policy, int round)
 {
 	const unsigned long n = sz.pin_pages;
-	const struct tm_config cfg = {
-		.policy = policy, .blocksize = 4096, .memory_pages = n + 256,
-		.size = n * PAGE_SIZE, .max_size = n * PAGE_SIZE,
-	};
-	struct test_machine *tm = boot(&cfg);
+	struct test_machine *tm = boot_file(policy, n);
 	struct pinner tmpl = { .mm = tm->mm, .npages = n, .reps = sz.pin_reps };
 	static const unsigned long per_call[] = { 1, 512 };
 
@@ -297,11 +304,7 @@ static double pwrite_floor(unsigned long pages)
 static void bench_writeback(const char *policy, int round)
 {
 	const unsigned long n = sz.wb_pages;
-	const struct tm_config cfg = {
-		.policy = policy, .blocksize = 4096, .memory_pages = n + 256,
-		.size = n * PAGE_SIZE, .max_size = n * PAGE_SIZE,
-	};
-	struct test_machine *tm = boot(&cfg);
+	struct test_machine *tm = boot_file(policy, n);
 	unsigned long addr = tm_mmap(tm, tm->mm, 0, n, true);
 	static char buf[4096];
 
