@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-POLICIES = ["vanilla", "seed", "upstream", "bounce"]
+POLICIES = ["vanilla", "seed", "upstream", "bounce", "seed-exact"]
 # scenario -> ext4 block size
 SCENARIOS = {
     "baseline": 4096,
@@ -49,7 +49,8 @@ SCENARIOS = {
 }
 COUNTERS = ["mkclean_skipped", "mkclean_waited", "mkclean_wait_ns",
             "unmap_refused", "reclaim_pinned_kept", "unstable_writes",
-            "unpins", "writeback_skipped", "bounce_copies", "bounce_bytes"]
+            "unpins", "writeback_skipped", "bounce_copies", "bounce_bytes",
+            "exact_pinned", "exact_untracked"]
 
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 # Reports of the debug build (lockdep, DEBUG_VM, DEBUG_ATOMIC_SLEEP): kept
