@@ -144,7 +144,7 @@ def args():
     ap.add_argument("--policy", action="append")
     ap.add_argument("--figure", action="append",
                     help="gup, fio, fsync, bounce (default: all)")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--fio-ms", type=int, default=2000)
     ap.add_argument("--gup-mb", type=int, default=32)

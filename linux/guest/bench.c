@@ -94,12 +94,42 @@ static int bench_file(const char *name, size_t size)
 
 /* ---- gup_test --------------------------------------------------------- */
 
+/* Read a sysctl into @old (for set_sysctl() to put back) and set it. */
+static void set_sysctl(const char *path, const char *val, char *old,
+		       size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(old, len, f))
+		env_fail("read %s", path);
+	fclose(f);
+	old[strcspn(old, "\n")] = 0;
+	if (write_str(path, val))
+		env_fail("write %s", path);
+}
+
+static const char *const wb_sysctls[] = {
+	"/proc/sys/vm/dirty_writeback_centisecs",
+	"/proc/sys/vm/dirty_background_ratio",
+	"/proc/sys/vm/dirty_ratio",
+};
+
 static void bench_gup(void)
 {
+	static const char *const quiet[] = { "0", "60", "80" };
 	char *file = path_in(mnt_dir, "gup_test_file");
-	char mb[16], r[16];
+	char mb[16], r[16], old[3][32];
 
 	selftests_setup();
+	/*
+	 * gup_test stores to every page of the ext4 mapping and then pins
+	 * it for write, again and again: a flusher pass in between would
+	 * write-protect the PTEs, and the next pin would fault every page
+	 * (page_mkwrite and all). That is writeback's cost, not the pin's:
+	 * no periodic or background writeback while it runs.
+	 */
+	for (int i = 0; i < 3; i++)
+		set_sysctl(wb_sysctls[i], quiet[i], old[i], sizeof(old[i]));
 	make_sized(file, (size_t)gup_mb << 20);
 	snprintf(mb, sizeof(mb), "%d", gup_mb);
 	snprintf(r, sizeof(r), "%d", reps * 3);
@@ -118,6 +148,8 @@ static void bench_gup(void)
 				"-f", file, NULL }, 0);
 	unlink(file);
 	free(file);
+	for (int i = 0; i < 3; i++)
+		write_str(wb_sysctls[i], old[i]);
 }
 
 /* ---- fio ---------------------------------------------------------------- */
