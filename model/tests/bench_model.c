@@ -43,7 +43,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,7 +73,7 @@ static bool figure_on[NR_FIGURES];
 static struct {
 	unsigned long pin_pages, pin_reps, wb_pages, wb_reps, mk_reps;
 	unsigned long rss_pages;
-} sz = { 2048, 8, 4096, 4, 200, 16384 };
+} sz = { 2048, 8, 4096, 4, 200, 32768 };
 
 static double now_ns(void)
 {
@@ -98,6 +97,16 @@ static void die(const char *what)
 {
 	fprintf(stderr, "bench_model: %s\n", what);
 	exit(1);
+}
+
+static int write_all(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n = fd < 0 ? -1 : write(fd, s, strlen(s));
+
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
 }
 
 static struct test_machine *boot(const struct tm_config *cfg)
@@ -424,16 +433,34 @@ static void bench_mkclean(const char *policy, int round)
 
 /* ---- metadata and memory -------------------------------------------------- */
 
+/* VmHWM of /proc/self/status, in KiB */
+static long vm_hwm_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 /*
- * In a child, so that its peak RSS is the machine's alone: boot a
- * machine of sz.rss_pages pages, map and store to a file of 3/4 of
- * them, and report ru_maxrss.
+ * In a child of its own, so that nothing else the bench did counts: boot
+ * a machine whose file fills its memory, reset the peak RSS (the boot's
+ * buffer of the file's initial bytes is gone by then), store to every
+ * page of the file through a mapping, and report the peak: page frames,
+ * struct pages, page tables, buffer heads and the process itself.
  */
 static void bench_rss(const char *policy, int round)
 {
 	const unsigned long n = sz.rss_pages;
+	double modelled_mib = (n + 256) * PAGE_SIZE / 1048576.0;
+	long kib = 0;
 	int fd[2];
-	long kib = 0, base = 0;
 	pid_t pid;
 
 	if (pipe(fd))
@@ -442,36 +469,28 @@ static void bench_rss(const char *policy, int round)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		const struct tm_config cfg = {
-			.policy = policy, .blocksize = 4096,
-			.memory_pages = n, .size = n / 4 * 3 * PAGE_SIZE,
-			.max_size = n / 4 * 3 * PAGE_SIZE,
-		};
-		struct rusage ru;
-		struct test_machine *tm;
-		unsigned long addr;
+		struct test_machine *tm = boot_file(policy, n);
+		unsigned long addr = tm_mmap(tm, tm->mm, 0, n, true);
 
-		getrusage(RUSAGE_SELF, &ru);
-		base = ru.ru_maxrss;
-		tm = boot(&cfg);
-		addr = tm_mmap(tm, tm->mm, 0, n / 4 * 3, true);
-		for (unsigned long i = 0; i < n / 4 * 3; i++)
+		if (write_all("/proc/self/clear_refs", "5"))
+			_exit(1);
+		for (unsigned long i = 0; i < n; i++)
 			if (user_store(tm->mm, addr + i * PAGE_SIZE, "x", 1))
-				die("store");
-		getrusage(RUSAGE_SELF, &ru);
-		kib = ru.ru_maxrss - base;
+				_exit(1);
+		kib = vm_hwm_kib();
 		if (write(fd[1], &kib, sizeof(kib)) != sizeof(kib))
 			_exit(1);
 		_exit(0);
 	}
 	close(fd[1]);
-	if (read(fd[0], &kib, sizeof(kib)) != sizeof(kib))
-		die("the RSS child died");
+	if (read(fd[0], &kib, sizeof(kib)) != sizeof(kib) || kib <= 0)
+		die("the RSS child failed");
 	close(fd[0]);
 	waitpid(pid, NULL, 0);
-	/* MiB of RSS per GiB of memory the machine models */
+	/* MiB of peak RSS per GiB of memory the machine models */
 	sample("peak RSS per GiB modelled", "MiB", policy, round,
-	       kib / 1024.0 * (262144.0 / n), 1024, "the GiB of page frames");
+	       kib / 1024.0 * 1024 / modelled_mib, 1024,
+	       "the GiB of page frames");
 	sample("metadata per page (struct page)", "bytes", policy, round,
 	       sizeof(struct page), 64, "the kernel's struct page");
 }
