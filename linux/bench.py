@@ -154,8 +154,9 @@ def args():
     ap.add_argument("--json")
     ap.add_argument("--md")
     ap.add_argument("--plots", help="directory for the PNG plots")
-    ap.add_argument("--guest-timeout", type=int, default=300)
-    ap.add_argument("--host-timeout", type=int, default=400)
+    # A boot takes 15-20 s; these end one that went wrong.
+    ap.add_argument("--guest-timeout", type=int, default=120)
+    ap.add_argument("--host-timeout", type=int, default=150)
     a = ap.parse_args()
     if a.quick:
         a.rounds, a.reps, a.fio_ms, a.gup_mb, a.fsyncs = 1, 1, 200, 2, 10
@@ -193,14 +194,24 @@ def run_all(a, policies):
         for pol in policies[k:] + policies[:k]:
             run_dir = os.path.join(os.path.abspath(a.out), "runs",
                                    "%s-%d" % (pol, rnd))
-            lines, to, secs = rig.boot(a, pol, "bench", run_dir, block=4096,
-                                       img_mb=192, img_dir=shm, extra=extra)
+            for attempt in (1, 2):
+                lines, to, secs = rig.boot(a, pol, "bench", run_dir,
+                                           block=4096, img_mb=192,
+                                           img_dir=shm, extra=extra)
+                done = any(l == "PINMM-BENCH-DONE" for l in lines)
+                # Seen once in about 40 boots on a loaded host: the
+                # guest stops making progress, idling while no timer
+                # fires, not even init's watchdog; the host timeout ends
+                # it. That is UML, not the design: boot once more.
+                if done or not to or attempt == 2:
+                    break
+                print("bench: round %d %-10s timed out; booting again" %
+                      (rnd + 1, pol), flush=True)
             r = rig.judge(pol, "bench", lines, to, secs)
             got, why = parse(lines, pol, rnd, a)
             samples += got
             for fig, w in why.items():
                 na.setdefault(fig, {})[pol] = w
-            done = any(l == "PINMM-BENCH-DONE" for l in lines)
             boots.append({"policy": pol, "round": rnd, "verdict": r["verdict"],
                           "evidence": r["evidence"], "complete": done,
                           "seconds": round(secs, 1), "samples": len(got),
