@@ -433,15 +433,17 @@ static void bench_mkclean(const char *policy, int round)
 
 /* ---- metadata and memory -------------------------------------------------- */
 
-/* VmHWM of /proc/self/status, in KiB */
-static long vm_hwm_kib(void)
+/* @field ("VmHWM", "VmRSS") of /proc/self/status, in KiB */
+static long status_kib(const char *field)
 {
 	FILE *f = fopen("/proc/self/status", "r");
+	size_t len = strlen(field);
 	char line[256];
 	long kib = -1;
 
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+		if (!strncmp(line, field, len) && line[len] == ':' &&
+		    sscanf(line + len + 1, "%ld", &kib) == 1)
 			break;
 	if (f)
 		fclose(f);
@@ -452,8 +454,9 @@ static long vm_hwm_kib(void)
  * In a child of its own, so that nothing else the bench did counts: boot
  * a machine whose file fills its memory, reset the peak RSS (the boot's
  * buffer of the file's initial bytes is gone by then), store to every
- * page of the file through a mapping, and report the peak: page frames,
- * struct pages, page tables, buffer heads and the process itself.
+ * page of the file through a mapping, and report the peak less what the
+ * process held before the boot (the bench's own memory, inherited from
+ * its parent): page frames, struct pages, page tables, buffer heads.
  */
 static void bench_rss(const char *policy, int round)
 {
@@ -469,6 +472,7 @@ static void bench_rss(const char *policy, int round)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
+		long before = status_kib("VmRSS");
 		struct test_machine *tm = boot_file(policy, n);
 		unsigned long addr = tm_mmap(tm, tm->mm, 0, n, true);
 
@@ -477,7 +481,7 @@ static void bench_rss(const char *policy, int round)
 		for (unsigned long i = 0; i < n; i++)
 			if (user_store(tm->mm, addr + i * PAGE_SIZE, "x", 1))
 				_exit(1);
-		kib = vm_hwm_kib();
+		kib = status_kib("VmHWM") - before;
 		if (write(fd[1], &kib, sizeof(kib)) != sizeof(kib))
 			_exit(1);
 		_exit(0);
