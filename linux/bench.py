@@ -20,6 +20,7 @@ not measured), its one CPU is shared with the DMA device's kernel thread.
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -154,9 +155,9 @@ def args():
     ap.add_argument("--json")
     ap.add_argument("--md")
     ap.add_argument("--plots", help="directory for the PNG plots")
-    # A boot takes 15-20 s; these end one that went wrong.
-    ap.add_argument("--guest-timeout", type=int, default=120)
-    ap.add_argument("--host-timeout", type=int, default=150)
+    # A boot takes 13-20 s; these end one that went wrong.
+    ap.add_argument("--guest-timeout", type=int, default=60)
+    ap.add_argument("--host-timeout", type=int, default=80)
     a = ap.parse_args()
     if a.quick:
         a.rounds, a.reps, a.fio_ms, a.gup_mb, a.fsyncs = 1, 1, 200, 2, 10
@@ -205,8 +206,11 @@ def run_all(a, policies):
                 # it. That is UML, not the design: boot once more.
                 if done or not to or attempt == 2:
                     break
-                print("bench: round %d %-10s timed out; booting again" %
-                      (rnd + 1, pol), flush=True)
+                kept = run_dir + ".timed-out"
+                shutil.rmtree(kept, ignore_errors=True)
+                os.rename(run_dir, kept)
+                print("bench: round %d %-10s timed out (console in %s); "
+                      "booting again" % (rnd + 1, pol, kept), flush=True)
             r = rig.judge(pol, "bench", lines, to, secs)
             got, why = parse(lines, pol, rnd, a)
             samples += got
