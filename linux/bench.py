@@ -66,16 +66,22 @@ def gup_times(lines, run):
     return out
 
 
-def fio_iops(lines, tag, rw):
-    text = relayed(lines, tag)
+def fio_iops(lines):
+    """{(rw, rep): IOPS} of the one fio run of a boot (its JSON)."""
+    text = relayed(lines, "bench-fio")
     for i, l in enumerate(text):
         if l.startswith("{"):
             try:
-                job = json.loads("\n".join(text[i:]))["jobs"][0]
-            except (ValueError, KeyError, IndexError):
-                return None
-            return job["read" if rw == "randread" else "write"]["iops"]
-    return None
+                jobs = json.loads("\n".join(text[i:]))["jobs"]
+            except (ValueError, KeyError):
+                return {}
+            out = {}
+            for j in jobs:
+                rw, rep = j["jobname"].rsplit("-", 1)
+                out[(rw, int(rep))] = j["read" if rw == "randread"
+                                        else "write"]["iops"]
+            return out
+    return {}
 
 
 def sample(fig, unit, pol, rnd, value, floor=None, floor_name=None):
@@ -96,12 +102,10 @@ def parse(lines, pol, rnd, a):
                     "gup %s %s" % (what, which), "ns/page", pol, rnd,
                     v * 1e3 / pages, f * 1e3 / pages if f else None,
                     "GUP_FAST " + which))
-    for rep in range(a.reps):
-        for rw in ("randread", "randwrite"):
-            iops = fio_iops(lines, "bench-fio-%s-%d" % (rw, rep), rw)
-            if iops:
-                out.append(sample("fio 4k O_DIRECT " + rw, "IOPS", pol, rnd,
-                                  iops))
+    for (rw, rep), iops in sorted(fio_iops(lines).items()):
+        if iops:
+            out.append(sample("fio 4k O_DIRECT " + rw, "IOPS", pol, rnd,
+                              iops))
     fs = {}
     bounce = {}
     for l in lines:
@@ -174,6 +178,8 @@ def args():
             ap.error("--%s must be 1 or more" % name.replace("_", "-"))
     if a.gup_mb > 64:
         ap.error("--gup-mb must be at most 64 (the guest has 256 MiB)")
+    if a.reps > 10:
+        ap.error("--reps must be at most 10")
     return a
 
 

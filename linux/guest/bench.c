@@ -158,7 +158,9 @@ static void bench_fio(void)
 {
 	static const char *const rws[] = { "randread", "randwrite" };
 	char *file = path_in(mnt_dir, "fio.dat");
-	char fname[512], rt[32], tag[64], size[32];
+	char fname[512], rt[32], size[32], job[2 * 10][32];
+	char *args[48];
+	int n = 0;
 
 	if (access(FIO, X_OK)) {
 		na("fio", "fio is not installed on the host (its root is the guest's)");
@@ -168,29 +170,33 @@ static void bench_fio(void)
 	snprintf(fname, sizeof(fname), "--filename=%s", file);
 	snprintf(rt, sizeof(rt), "--runtime=%dms", fio_ms);
 	snprintf(size, sizeof(size), "--size=%dM", FIO_FILE_MB);
-	for (int rep = 0; rep < reps; rep++) {
-		for (int k = 0; k < 2; k++) {
-			char rw[32];
+	/*
+	 * --thread: no SysV shared memory; psync: one synchronous 4 KiB
+	 * pread or pwrite at a time, each pinning its user buffer
+	 * (iov_iter_extract_pages()). One fio for every job, run one after
+	 * the other (--stonewall): starting fio is where a guest twice
+	 * stopped for good (see linux/bench.py), so it starts once a boot.
+	 */
+	const char *global[] = { fname, rt, size, "--bs=4k", "--direct=1",
+				 "--ioengine=psync", "--thread",
+				 "--time_based", "--randrepeat=1",
+				 "--norandommap", "--output-format=json" };
 
-			snprintf(rw, sizeof(rw), "--rw=%s", rws[k]);
-			snprintf(tag, sizeof(tag), "bench-fio-%s-%d", rws[k],
+	for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++)
+		args[n++] = (char *)global[i];
+	for (int rep = 0; rep < reps && rep < 10; rep++) {
+		for (int k = 0; k < 2; k++) {
+			char *name = job[rep * 2 + k];
+
+			snprintf(name, sizeof(job[0]), "--name=%s-%d", rws[k],
 				 rep);
-			/*
-			 * --thread: no SysV shared memory; psync: one
-			 * synchronous 4 KiB pread/pwrite at a time, each
-			 * pinning its user buffer (iov_iter_extract_pages).
-			 */
-			run_relayed(tag, FIO,
-				    (char *[]){ "--name=bench", fname, rw,
-						"--bs=4k", "--direct=1",
-						"--ioengine=psync", "--thread",
-						"--time_based", rt, size,
-						"--randrepeat=1",
-						"--norandommap",
-						"--output-format=json", NULL },
-				    0);
+			args[n++] = name;
+			args[n++] = k ? "--rw=randwrite" : "--rw=randread";
+			args[n++] = "--stonewall";
 		}
 	}
+	args[n] = NULL;
+	run_relayed("bench-fio", FIO, args, 0);
 	unlink(file);
 	free(file);
 }

@@ -63,12 +63,12 @@ void run_relayed(const char *tag, const char *prog, char *const args[],
 {
 	char *path = prog[0] == '/' ? strdup(prog) : path_in(st_dir, prog);
 	char line[1024];
-	char *argv[24] = { path };
+	char *argv[48] = { path };
 	int p[2], status, i, exe;
 	FILE *out;
 	pid_t pid;
 
-	for (i = 0; args[i] && i < 22; i++)
+	for (i = 0; args[i] && i < 46; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
 	if (pipe(p))
