@@ -151,7 +151,7 @@ def gnuplot(script, data, png):
         paths[name] = os.path.join(d, ".%s.dat" % name)
         with open(paths[name], "w") as f:
             f.write(text)
-    full = ("set terminal pngcairo size 900,500 font 'sans,10'\n"
+    full = ("set terminal pngcairo size 900,500 font 'sans,10' noenhanced\n"
             "set output '%s'\n" % png) + script.format(**paths)
     try:
         p = subprocess.run(["gnuplot"], input=full.encode(), timeout=60,
