@@ -348,7 +348,35 @@ def plot(summary, policies, d, rel):
     return benchlib.made(made, rel, "bench")
 
 
+def check(path):
+    """--check JSON: every figure printed under every policy, and every
+    boot complete (what linux/test.sh asks of a --quick run)."""
+    d = json.load(open(path))
+    bad = ["boot %s round %d: %s" % (b["policy"], b["round"] + 1,
+                                     b["evidence"])
+           for b in d["boots"] if not b["complete"]]
+    # the guest's name of each group's figure (what PINMM-BENCH-NA names)
+    guest = {"gup ": "gup", "fio ": "fio", "fsync p": "fsync",
+             "fsync MB/s": "bounce"}
+    for pol in d["policies"]:
+        figs = {s["figure"] for s in d["samples"] if s["policy"] == pol}
+        for title, prefix in GROUPS:
+            if not any(f.startswith(prefix) for f in figs) and \
+                    pol not in d["na"].get(guest[prefix], {}):
+                bad.append("%s: no %s figure" % (pol, prefix.strip()))
+    for b in bad:
+        print("bench --check: " + b)
+    print("bench --check: %d policies, %d samples, %s" % (
+        len(d["policies"]), len(d["samples"]),
+        "every figure printed" if not bad else "%d missing" % len(bad)))
+    return not bad
+
+
 def main():
+    if sys.argv[1:2] == ["--check"]:
+        if len(sys.argv) != 3:
+            sys.exit("usage: bench.py --check RESULTS.json")
+        sys.exit(0 if check(sys.argv[2]) else 1)
     a = args()
     policies = policies_of(a)
     t0 = time.time()
