@@ -159,6 +159,10 @@ static void bench_fio(void)
 	static const char *const rws[] = { "randread", "randwrite" };
 	char *file = path_in(mnt_dir, "fio.dat");
 	char fname[512], rt[32], size[32], job[2 * 10][32];
+	const char *global[] = { fname, rt, size, "--bs=4k", "--direct=1",
+				 "--ioengine=psync", "--thread",
+				 "--time_based", "--randrepeat=1",
+				 "--norandommap", "--output-format=json" };
 	char *args[48];
 	int n = 0;
 
@@ -177,11 +181,6 @@ static void bench_fio(void)
 	 * the other (--stonewall): starting fio is where a guest twice
 	 * stopped for good (see linux/bench.py), so it starts once a boot.
 	 */
-	const char *global[] = { fname, rt, size, "--bs=4k", "--direct=1",
-				 "--ioengine=psync", "--thread",
-				 "--time_based", "--randrepeat=1",
-				 "--norandommap", "--output-format=json" };
-
 	for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++)
 		args[n++] = (char *)global[i];
 	for (int rep = 0; rep < reps && rep < 10; rep++) {
