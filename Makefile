@@ -10,7 +10,9 @@
 #                 the kernel rig (builds Linux 6.12 for UML, cached), and
 #                 the model's verdicts held against the kernel's
 #                 (docs/differential.md)
-#   make bench    speed of the model, as ratios to a floor (not a test)
+#   make bench    what each design costs, in the model and in the kernel,
+#                 and how fast the model explores: ratios to floors
+#                 measured in the same run; docs/bench.md (not a test)
 #
 # Both install the Debian packages they need when they are missing.
 

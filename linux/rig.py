@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-POLICIES = ["vanilla", "seed", "upstream", "bounce"]
+POLICIES = ["vanilla", "seed", "upstream", "bounce", "seed-exact"]
 # scenario -> ext4 block size
 SCENARIOS = {
     "baseline": 4096,
@@ -49,7 +49,8 @@ SCENARIOS = {
 }
 COUNTERS = ["mkclean_skipped", "mkclean_waited", "mkclean_wait_ns",
             "unmap_refused", "reclaim_pinned_kept", "unstable_writes",
-            "unpins", "writeback_skipped", "bounce_copies", "bounce_bytes"]
+            "unpins", "writeback_skipped", "bounce_copies", "bounce_bytes",
+            "exact_pinned", "exact_untracked"]
 
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 # Reports of the debug build (lockdep, DEBUG_VM, DEBUG_ATOMIC_SLEEP): kept
@@ -70,14 +71,17 @@ def strip(line):
     return TS.sub("", line.rstrip("\r\n"))
 
 
-def boot(a, policy, scen, run_dir):
+def boot(a, policy, scen, run_dir, block=None, img_mb=64, img_dir=None,
+         extra=()):
+    """One boot of scen under policy; extra: more kernel parameters."""
     shutil.rmtree(run_dir, ignore_errors=True)
     os.makedirs(os.path.join(run_dir, "mnt"))
-    img = os.path.join(run_dir, "disk.img")
+    img = (os.path.join(img_dir, "pinmm-%d.img" % os.getpid()) if img_dir
+           else os.path.join(run_dir, "disk.img"))
     with open(img, "wb") as f:
-        f.truncate(64 << 20)
+        f.truncate(img_mb << 20)
     mkfs = subprocess.run(["mkfs.ext4", "-q", "-F", "-b",
-                           str(SCENARIOS[scen]), img],
+                           str(block or SCENARIOS[scen]), img],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if mkfs.returncode:
         return ["PINMM-ENV mkfs.ext4 failed: " +
@@ -87,7 +91,7 @@ def boot(a, policy, scen, run_dir):
            "con=null", "con0=fd:0,fd:1", "pinmm.policy=" + policy,
            "PINMM_SCEN=" + scen, "PINMM_RUN=" + run_dir,
            "PINMM_TIMEOUT=%d" % a.guest_timeout,
-           "PINMM_SELFTESTS=" + a.selftests]
+           "PINMM_SELFTESTS=" + a.selftests] + list(extra)
     console = os.path.join(run_dir, "console.log")
     start = time.time()
     timed_out = False

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # linux/rig.sh [--policy P]... [--scenario S]... [--json FILE] [--jobs N]
+# linux/rig.sh --bench [bench.py's options]     (linux/bench.sh)
 #
 # Builds the kernel if needed (build.sh, cached; PINMM_DEBUG=1 for the
 # lockdep build), the guest program and the kernel's own gup tests from
@@ -47,6 +48,12 @@ for t in gup_test gup_longterm; do
 	fi
 done
 
+# --bench (first): linux/bench.py instead of the rig (make bench).
+if [ "${1:-}" = --bench ]; then
+	shift
+	exec python3 "$HERE/bench.py" --kernel "$KERNEL" --guest "$GUEST" \
+		--selftests "$ST" --out "$OUT/bench" "$@"
+fi
 args=("$@")
 have_json=0
 for x in "$@"; do [ "$x" = --json ] && have_json=1; done

@@ -11,7 +11,9 @@
 #   the debug build      $PINMM_OUT/debug/results.json: lockdep
 #                        (PROVE_LOCKING), DEBUG_VM, DEBUG_ATOMIC_SLEEP;
 #                        any report of theirs fails its cell
-# Last, checkpatch over the series must report no error.
+# Then make bench's kernel half once with tiny sizes (every figure printed
+# under every policy; no time is judged). Last, checkpatch over the series
+# must report no error.
 # Extra arguments go to rig.sh (e.g. --scenario seed-bug).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +49,15 @@ else
 fi
 run_variant test "$OUT" 0 "$@"
 run_variant debug "$OUT/debug" 1 "$@"
+echo "== linux/test.sh: make bench's kernel half, tiny sizes (no time is judged)"
+if PINMM_OUT=$OUT "$HERE/bench.sh" --quick --json "$OUT/bench-quick.json" \
+	>"$OUT/bench-quick.log" 2>&1 &&
+   python3 "$HERE/bench.py" --check "$OUT/bench-quick.json"; then
+	passed=$((passed + 1))
+else
+	tail -n 20 "$OUT/bench-quick.log"
+	failed=$((failed + 1))
+fi
 echo "== linux/test.sh: checkpatch over the series (0 errors wanted)"
 if "$HERE/checkpatch.sh"; then
 	passed=$((passed + 1))

@@ -44,3 +44,6 @@ for row in "seed-bug seed 200" "baseline seed 50"; do
 	printf '%-16s %-8s %-8s %12s %8s\n' "$1" "$2" "free" "$r" \
 		"$(python3 -c "print(f'{$r / $floor_free:.2f}')")"
 done
+
+echo
+scripts/bench-costs.sh	# what each design costs, the model and the kernel

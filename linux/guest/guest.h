@@ -138,13 +138,21 @@ int flag_set(void *arg);	/* done() for a volatile int flag */
 void clean_writeback(int fd);
 void pageout(void *addr, size_t len);
 
+/* selftests.c: run a program, relaying its output as PINMM-ST <tag> */
+extern const char *st_dir;
+void selftests_setup(void);
+void make_sized(const char *path, size_t size);
+void run_relayed(const char *tag, const char *prog, char *const args[],
+		 int own_tmp);
+
 /* the scenarios: NULL-terminated tables, one per file */
 struct scenario {
 	const char *name;
 	void (*fn)(void);
 };
 extern const struct scenario fsync_scenarios[], truncate_scenarios[],
-	reclaim_scenarios[], fb_scenarios[], selftest_scenarios[];
+	reclaim_scenarios[], fb_scenarios[], selftest_scenarios[],
+	bench_scenarios[];
 const struct scenario *find_scenario(const char *name);
 
 #endif /* PINMM_GUEST_H */

@@ -33,7 +33,7 @@ void pageout(void *addr, size_t len)
 
 static const struct scenario *const groups[] = {
 	reclaim_scenarios, fsync_scenarios, truncate_scenarios, fb_scenarios,
-	selftest_scenarios,
+	selftest_scenarios, bench_scenarios,
 };
 
 const struct scenario *find_scenario(const char *name)

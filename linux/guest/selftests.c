@@ -32,9 +32,9 @@
 
 #include "guest.h"
 
-static const char *st_dir;
+const char *st_dir;
 
-static void make_sized(const char *path, size_t size)
+void make_sized(const char *path, size_t size)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 
@@ -54,16 +54,21 @@ static void private_tmp(void)
 	}
 }
 
-static void run(const char *tag, const char *prog, char *const args[],
-		int own_tmp)
+/*
+ * Run @prog (in st_dir, or an absolute path) with its working directory
+ * on the ext4 image, and relay every line it prints as "PINMM-ST <tag>".
+ */
+void run_relayed(const char *tag, const char *prog, char *const args[],
+		 int own_tmp)
 {
-	char *path = path_in(st_dir, prog), line[1024];
-	char *argv[16] = { path };
+	char *path = prog[0] == '/' ? strdup(prog) : path_in(st_dir, prog);
+	char line[1024];
+	char *argv[48] = { path };
 	int p[2], status, i, exe;
 	FILE *out;
 	pid_t pid;
 
-	for (i = 0; args[i] && i < 14; i++)
+	for (i = 0; args[i] && i < 46; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
 	if (pipe(p))
@@ -95,14 +100,12 @@ static void run(const char *tag, const char *prog, char *const args[],
 	printf("PINMM-STEXIT %s %d\n", tag,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	fflush(stdout);
+	free(path);
 }
 
-static void scen_gup_selftests(void)
+/* debugfs for /sys/kernel/debug/gup_test, and where the programs are. */
+void selftests_setup(void)
 {
-	char *ext4_file = path_in(mnt_dir, "gup_test_file");
-	char *tmpfs_dir = path_in(run_dir, "tmpfs");
-	char *tmpfs_file = path_in(tmpfs_dir, "gup_test_file");
-
 	st_dir = getenv("PINMM_SELFTESTS");
 	if (!st_dir)
 		env_fail("PINMM_SELFTESTS is not set");
@@ -111,23 +114,34 @@ static void scen_gup_selftests(void)
 		env_fail("mount debugfs: %s", strerror(errno));
 	if (access("/sys/kernel/debug/gup_test", R_OK))
 		env_fail("no /sys/kernel/debug/gup_test: CONFIG_GUP_TEST is off");
+}
+
+static void scen_gup_selftests(void)
+{
+	char *ext4_file = path_in(mnt_dir, "gup_test_file");
+	char *tmpfs_dir = path_in(run_dir, "tmpfs");
+	char *tmpfs_file = path_in(tmpfs_dir, "gup_test_file");
+
+	selftests_setup();
 	if ((mkdir(tmpfs_dir, 0755) && errno != EEXIST) ||
 	    mount("tmpfs", tmpfs_dir, "tmpfs", 0, "size=16m"))
 		env_fail("mount tmpfs on %s: %s", tmpfs_dir, strerror(errno));
 	make_sized(ext4_file, 1 << 20);
 	make_sized(tmpfs_file, 1 << 20);
 
-	run("gup_fast-anon", "gup_test", (char *[]){ "-u", "-m", "1", NULL }, 0);
-	run("pin_fast-anon", "gup_test", (char *[]){ "-a", "-m", "1", NULL }, 0);
-	run("pin_longterm-anon", "gup_test",
-	    (char *[]){ "-L", "-m", "1", NULL }, 0);
-	run("pin_fast-ext4-shared", "gup_test",
-	    (char *[]){ "-a", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
-	run("pin_longterm-ext4-shared", "gup_test",
-	    (char *[]){ "-L", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
-	run("pin_longterm-tmpfs-shared", "gup_test",
-	    (char *[]){ "-L", "-m", "1", "-S", "-f", tmpfs_file, NULL }, 0);
-	run("gup_longterm", "gup_longterm", (char *[]){ NULL }, 1);
+	run_relayed("gup_fast-anon", "gup_test",
+		    (char *[]){ "-u", "-m", "1", NULL }, 0);
+	run_relayed("pin_fast-anon", "gup_test",
+		    (char *[]){ "-a", "-m", "1", NULL }, 0);
+	run_relayed("pin_longterm-anon", "gup_test",
+		    (char *[]){ "-L", "-m", "1", NULL }, 0);
+	run_relayed("pin_fast-ext4-shared", "gup_test",
+		    (char *[]){ "-a", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
+	run_relayed("pin_longterm-ext4-shared", "gup_test",
+		    (char *[]){ "-L", "-m", "1", "-S", "-f", ext4_file, NULL }, 0);
+	run_relayed("pin_longterm-tmpfs-shared", "gup_test",
+		    (char *[]){ "-L", "-m", "1", "-S", "-f", tmpfs_file, NULL }, 0);
+	run_relayed("gup_longterm", "gup_longterm", (char *[]){ NULL }, 1);
 	printf("PINMM-SELFTESTS-DONE\n");
 	fflush(stdout);
 }

@@ -70,5 +70,26 @@ fi
 passed=$((passed + ok))
 failed=$((failed + bad))
 
+# make bench's model half with tiny sizes: it runs and prints every
+# figure (no time is judged, here or anywhere).
+bench_ok=1
+"$build/tests/bench_model" --quick >"$out" 2>&1 || bench_ok=0
+for fig in 'pin+release, 1 a call, 1 thread' 'pin+release, 512 a call, 2 threads' \
+	'get_user_pages+release' 'writeback of a dirtied mapping' \
+	'page_mkclean, 8 mappings' 'peak RSS per GiB modelled' \
+	'metadata per page'; do
+	grep -qF "\"figure\": \"$fig" "$out" || {
+		echo "bench_model --quick: no \"$fig\""
+		bench_ok=0
+	}
+done
+if [ $bench_ok = 1 ]; then
+	echo "bench_model --quick: every figure printed"
+	passed=$((passed + 1))
+else
+	cat "$out"
+	failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
