@@ -132,6 +132,16 @@ class Differential(unittest.TestCase):
             k = d.kernel_cell(kcell("x", "seed", "pass", {"unstable_writes": kv}))
             self.assertEqual(d.disagreements(m, k), [])
 
+    def test_seed_exact_is_held_against_the_models_seed(self):
+        rc, out = self.run_main(
+            {"seed-bug/seed": [["pass", {"pinned_writes": 2}]]},
+            [kcell("seed-bug", "seed-exact", "pass", {"unstable_writes": 5}),
+             kcell("seed-bug", "seed", "oops")])
+        self.assertEqual(rc, 1, out)
+        self.assertIn("seed-bug seed: verdict: model pass, kernel oops", out)
+        self.assertNotIn("seed-exact: verdict", out)
+        self.assertIn("1 agree, 0 known, 1 failed", out)
+
     def test_a_design_the_model_lacks_fails(self):
         rc, out = self.run_main({}, [kcell("seed-bug", "bounce", "pass", {})])
         self.assertEqual(rc, 1, out)
