@@ -157,9 +157,13 @@ struct pinner {
 static void grab(struct page **pages, unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		get_page(pages[i]);
-		if (pin_policy->pin_page)
-			pin_policy->pin_page(pages[i]);
+		/* follow_page_mask()'s reference, then get_user_pages()'s pin */
+		if (pin_ops.grab_page)
+			pin_ops.grab_page(pages[i]);
+		else
+			get_page(pages[i]);
+		if (pin_ops.pin_page)
+			pin_ops.pin_page(pages[i]);
 		count_vm_event(NR_FOLL_PIN_ACQUIRED);
 	}
 }
@@ -579,8 +583,8 @@ int main(int argc, char **argv)
 		sz.rss_pages = 1024;
 	}
 	for (int r = 0; r < rounds; r++) {
-		for (int i = 0; pin_policies[i]; i++) {
-			const char *p = pin_policies[i]->name;
+		for (int i = 0; pin_policies[i].name; i++) {
+			const char *p = pin_policies[i].name;
 
 			if (!wanted(p))
 				continue;
