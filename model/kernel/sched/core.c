@@ -108,7 +108,7 @@ static bool preemptible(void)
 void sched_point_access(const volatile void *obj)
 {
 	if (sched_det() && preemptible())
-		det_point((const void *)obj);
+		det_point_load((const void *)obj);
 }
 
 void sched_point_on(const void *obj)
