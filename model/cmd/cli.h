@@ -34,6 +34,7 @@ struct cli {
 	bool keep_going;
 	bool no_reduction;
 	const char *out;
+	const char *summary;
 	bool minimize;
 	/* What is left after the options: the operands. */
 	int argc;
