@@ -3,7 +3,8 @@
 # (linux/build.sh installs what the kernel build needs.)
 set -euo pipefail
 
-packages=(gcc make pkg-config python3 libjson-c-dev libdw-dev libcmocka-dev libinih-dev clang libclang-rt-14-dev)
+packages=(gcc make pkg-config python3 libjson-c-dev libdw-dev libcmocka-dev libinih-dev clang libclang-rt-14-dev
+	parallel)
 
 missing=()
 for p in "${packages[@]}"; do

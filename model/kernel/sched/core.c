@@ -108,6 +108,12 @@ static bool preemptible(void)
 void sched_point_access(const volatile void *obj)
 {
 	if (sched_det() && preemptible())
+		det_point((const void *)obj);
+}
+
+void sched_point_load(const volatile void *obj)
+{
+	if (sched_det() && preemptible())
 		det_point_load((const void *)obj);
 }
 
