@@ -37,7 +37,7 @@ command -v parallel >/dev/null || {
 	echo "$0: GNU parallel is missing (scripts/install-deps.sh installs it)" >&2
 	exit 2
 }
-pinmm=$top/model/build/pinmm
+pinmm=${PINMM:-$top/model/build/pinmm}
 [ -x "$pinmm" ] || make -s -C "$top/model" all
 # Summaries are written where the shard runs (here, or a remote login's
 # home directory) and brought back (--return); failing schedules stay
