@@ -48,7 +48,8 @@ static struct pinmm_event *push_event(struct dpor_log *l)
 {
 	if (l->nr == l->cap) {
 		int cap = l->cap ? 2 * l->cap : 4096;
-		struct pinmm_event *ev = realloc(l->ev, (size_t)cap * sizeof(*ev));
+		struct pinmm_event *ev =
+			realloc(l->ev, (size_t)cap * sizeof(*ev));
 
 		if (!ev) {
 			l->failed = true;
@@ -118,12 +119,12 @@ static void note_step(struct strategy *s, struct task_struct *t,
 	e = push_event(l);
 	if (!e)
 		return;
-	*e = (struct pinmm_event){ .pid = pid, .decision = -1, .waker = -1 };
+	*e = (struct pinmm_event){.pid = pid, .decision = -1, .waker = -1};
 	if (obj)
 		e->obj[e->nr_objs++] = obj;
 	e->load = obj && load;
 	if (pid >= 64)
-		e->nr_objs = -1;	/* no clock for it: dependent on all */
+		e->nr_objs = -1; /* no clock for it: dependent on all */
 	/* The decision just made chose this step. */
 	if (s->nr_log > l->decided && s->log[s->nr_log - 1].pid == pid)
 		e->decision = (int)s->nr_log - 1;
@@ -142,7 +143,7 @@ static void note_release(struct dpor_log *l, const void *lock)
 	if (!e || e->nr_objs < 0)
 		return;
 	if (e->nr_objs && e->obj[0] == lock) {
-		e->load = false;	/* it writes the lock after all */
+		e->load = false; /* it writes the lock after all */
 		return;
 	}
 	if (event_touches(e, lock))
@@ -160,9 +161,9 @@ static void note_phase(struct dpor_log *l)
 	close_step(l);
 	e = push_event(l);
 	if (e)
-		*e = (struct pinmm_event){ .pid = 0, .decision = -1,
-					   .waker = -1, .nr_objs = -1 };
-	l->sleep_now = 0;	/* it touched every task's next op */
+		*e = (struct pinmm_event){
+			.pid = 0, .decision = -1, .waker = -1, .nr_objs = -1};
+	l->sleep_now = 0; /* it touched every task's next op */
 	l->closed = true;
 }
 
@@ -229,7 +230,7 @@ void dpor_take_events(const struct strategy *s, struct pinmm_result *r)
 	if (!l)
 		return;
 	if (l->failed) {
-		r->nr_events = -1;	/* incomplete: the search stops */
+		r->nr_events = -1; /* incomplete: the search stops */
 		return;
 	}
 	r->events = l->ev;
@@ -272,7 +273,7 @@ static struct access *last_slot(struct last_map *m, const void *obj)
 	while (m->slot[j].key && m->slot[j].key != obj)
 		j = (j + 1) & (m->cap - 1);
 	if (!m->slot[j].key)
-		m->slot[j] = (struct access){ obj, -1, -1 };
+		m->slot[j] = (struct access){obj, -1, -1};
 	return &m->slot[j];
 }
 
@@ -286,8 +287,8 @@ struct hb {
 	int n, width;
 	int *lidx;
 	int *vc;
-	int *prev_read;		/* by step: the object's read before it */
-	int *dep;		/* scratch: one step's dependees */
+	int *prev_read; /* by step: the object's read before it */
+	int *dep;	/* scratch: one step's dependees */
 	int last_of[64], last_all;
 };
 
@@ -328,7 +329,7 @@ static int add_race(struct races *rs, int e, int j)
 		rs->r = r;
 		rs->cap = cap;
 	}
-	rs->r[rs->nr++] = (struct race){ e, j };
+	rs->r[rs->nr++] = (struct race){e, j};
 	return 0;
 }
 
@@ -395,7 +396,7 @@ static void touch(struct hb *h, struct last_map *m, int j)
  */
 static int hb_compute(struct hb *h, struct last_map *m, struct races *rs)
 {
-	int count[64] = { 0 };
+	int count[64] = {0};
 
 	for (int p = 0; p < 64; p++)
 		h->last_of[p] = -1;
@@ -501,9 +502,9 @@ static void reverse(struct dpor_tree *t, const struct hb *h, int e, int j)
 int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 {
 	const struct pinmm_event *ev = r->events;
-	struct hb h = { .ev = ev, .n = r->nr_events, .width = 1 };
-	struct last_map m = { 0 };
-	struct races rs = { 0 };
+	struct hb h = {.ev = ev, .n = r->nr_events, .width = 1};
+	struct last_map m = {0};
+	struct races rs = {0};
 	size_t n = (size_t)h.n + 1;
 	int err = -ENOMEM;
 
@@ -552,7 +553,8 @@ int dpor_tree_grow(struct dpor_tree *t, const struct pinmm_result *r)
 			return -EPROTO;
 	if (n > t->cap) {
 		int cap = n > 2 * t->cap ? n : 2 * t->cap;
-		struct dpor_node *node = realloc(t->node, (size_t)cap * sizeof(*node));
+		struct dpor_node *node =
+			realloc(t->node, (size_t)cap * sizeof(*node));
 
 		if (!node)
 			return -ENOMEM;
@@ -568,7 +570,8 @@ int dpor_tree_grow(struct dpor_tree *t, const struct pinmm_result *r)
 		nd->pid = dec->pid;
 		nd->done = bit(dec->pid);
 		/* The top of the tree tries everyone: see dpor_ours(). */
-		nd->backtrack = d < DPOR_SHARD_DEPTH ? dec->runnable : bit(dec->pid);
+		nd->backtrack =
+			d < DPOR_SHARD_DEPTH ? dec->runnable : bit(dec->pid);
 	}
 	t->nr = n;
 	return 0;
@@ -607,7 +610,8 @@ int dpor_next(struct dpor_tree *t, bool ours, struct pinmm_decision **prefix,
 
 	for (int d = lim - 1; d >= 0; d--) {
 		struct dpor_node *nd = &t->node[d];
-		u64 avail = nd->backtrack & nd->runnable & ~nd->done & ~nd->sleep;
+		u64 avail =
+			nd->backtrack & nd->runnable & ~nd->done & ~nd->sleep;
 		struct pinmm_decision *p;
 
 		if (!avail)

@@ -22,10 +22,10 @@ struct strategy;
  */
 struct pinmm_event {
 	int pid;
-	int decision;	/* the decision that chose it; -1: no choice */
-	int waker;	/* the step that made the task runnable; -1: none */
+	int decision; /* the decision that chose it; -1: no choice */
+	int waker;    /* the step that made the task runnable; -1: none */
 	int nr_objs;
-	bool load;	/* the op on obj[0] only reads it */
+	bool load; /* the op on obj[0] only reads it */
 	const void *obj[DPOR_OBJS];
 };
 
@@ -33,13 +33,13 @@ struct pinmm_event {
 struct dpor_log {
 	struct pinmm_event *ev;
 	int nr, cap;
-	int waker[64];		/* by pid: the step that woke it, or -1 */
-	size_t decided;		/* decisions already given to a step */
-	bool closed;		/* the last step's sleep-set update is done */
-	u64 sleep_now;		/* the tasks asleep after the last decision */
-	const void *sleep_obj[64];	/* their next op, by pid */
-	u64 sleep_load;			/* which of those only read */
-	bool failed;		/* out of memory: the record is incomplete */
+	int waker[64];	/* by pid: the step that woke it, or -1 */
+	size_t decided; /* decisions already given to a step */
+	bool closed;	/* the last step's sleep-set update is done */
+	u64 sleep_now;	/* the tasks asleep after the last decision */
+	const void *sleep_obj[64]; /* their next op, by pid */
+	u64 sleep_load;		   /* which of those only read */
+	bool failed;		   /* out of memory: the record is incomplete */
 };
 
 void dpor_note(void *state, enum det_note what, struct task_struct *t,
@@ -66,8 +66,8 @@ struct dpor_tree {
 	struct dpor_node *node;
 	int nr, cap;
 	unsigned int shard, shards;
-	u64 races;		/* races found, over every run */
-	u64 fallbacks;		/* races whose reversal tried every task */
+	u64 races;     /* races found, over every run */
+	u64 fallbacks; /* races whose reversal tried every task */
 };
 
 int dpor_tree_grow(struct dpor_tree *t, const struct pinmm_result *r);

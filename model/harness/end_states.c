@@ -52,4 +52,3 @@ bool end_states_add(struct end_states *set, uint64_t h)
 	set->nr++;
 	return true;
 }
-

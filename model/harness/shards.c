@@ -43,14 +43,18 @@ int explore_write_summary(const char *path, const struct pinmm_shard_info *info,
 			  const struct pinmm_explore_status *st,
 			  const struct end_states *set)
 {
-	json_object *o = json_object_new_object(), *v = json_object_new_object();
+	json_object *o = json_object_new_object(),
+		    *v = json_object_new_object();
 	FILE *f;
 	int err = 0;
 
-	json_object_object_add(o, "scenario", json_object_new_string(info->scenario));
-	json_object_object_add(o, "policy", json_object_new_string(info->policy));
+	json_object_object_add(o, "scenario",
+			       json_object_new_string(info->scenario));
+	json_object_object_add(o, "policy",
+			       json_object_new_string(info->policy));
 	add_u64(o, "seed", info->seed);
-	json_object_object_add(o, "strategy", json_object_new_string(info->strategy));
+	json_object_object_add(o, "strategy",
+			       json_object_new_string(info->strategy));
 	add_u64(o, "shard", info->shard);
 	add_u64(o, "shards", info->shards);
 	add_u64(o, "explored", st->explored);
@@ -60,16 +64,20 @@ int explore_write_summary(const char *path, const struct pinmm_shard_info *info,
 		if (st->verdicts[i])
 			add_u64(v, pinmm_verdict_name(i), st->verdicts[i]);
 	json_object_object_add(o, "verdicts", v);
-	json_object_object_add(o, "complete", json_object_new_boolean(st->exhausted));
+	json_object_object_add(o, "complete",
+			       json_object_new_boolean(st->exhausted));
 	add_u64(o, "max_choice_points", st->max_choice_points);
-	json_object_object_add(o, "elapsed_s", json_object_new_double(st->elapsed_s));
+	json_object_object_add(o, "elapsed_s",
+			       json_object_new_double(st->elapsed_s));
 	json_object_object_add(o, "first_failure",
 			       json_object_new_string(st->first_failure));
 	json_object_object_add(o, "first_verdict",
 			       json_object_new_string(st->first_verdict));
 	json_object_object_add(o, "end_states", digests_json(set));
 	f = fopen(path, "w");
-	if (!f || fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) < 0)
+	if (!f || fprintf(f, "%s\n",
+			  json_object_to_json_string_ext(
+				  o, JSON_C_TO_STRING_PLAIN)) < 0)
 		err = -errno;
 	if (f && fclose(f) && !err)
 		err = -errno;
@@ -81,15 +89,19 @@ static uint64_t get_u64(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) ? (uint64_t)json_object_get_int64(v) : 0;
+	return json_object_object_get_ex(o, key, &v)
+		       ? (uint64_t)json_object_get_int64(v)
+		       : 0;
 }
 
 static const char *get_str(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) ?
-		       json_object_get_string(v) : NULL;
+	return json_object_object_get_ex(o, key, &v) &&
+			       json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
 }
 
 /* The first summary names the exploration; every other must be of it. */
@@ -100,7 +112,8 @@ static int same_exploration(json_object *o, const char *path,
 	const char *scn = get_str(o, "scenario"), *pol = get_str(o, "policy");
 	const char *strat = get_str(o, "strategy");
 
-	if (!scn || !pol || !strat || !json_object_object_get_ex(o, "shards", NULL) ||
+	if (!scn || !pol || !strat ||
+	    !json_object_object_get_ex(o, "shards", NULL) ||
 	    !json_object_object_get_ex(o, "end_states", NULL)) {
 		snprintf(st->error, sizeof(st->error),
 			 "%.200s: not an exploration summary", path);
@@ -118,7 +131,8 @@ static int same_exploration(json_object *o, const char *path,
 	    strcmp(strat, info->strategy) || get_u64(o, "seed") != info->seed ||
 	    get_u64(o, "shards") != info->shards) {
 		snprintf(st->error, sizeof(st->error),
-			 "%.200s: another exploration than the first file's", path);
+			 "%.200s: another exploration than the first file's",
+			 path);
 		return -EINVAL;
 	}
 	return 0;
@@ -137,22 +151,26 @@ static void add_shard(json_object *o, struct pinmm_explore_status *st,
 			st->verdicts[i] += get_u64(v, pinmm_verdict_name(i));
 	if (get_u64(o, "max_choice_points") > st->max_choice_points)
 		st->max_choice_points = get_u64(o, "max_choice_points");
-	if (!json_object_object_get_ex(o, "complete", &v) || !json_object_get_boolean(v))
+	if (!json_object_object_get_ex(o, "complete", &v) ||
+	    !json_object_get_boolean(v))
 		*complete = false;
 	if (json_object_object_get_ex(o, "elapsed_s", &v) &&
 	    json_object_get_double(v) > st->elapsed_s)
-		st->elapsed_s = json_object_get_double(v);	/* the slowest */
+		st->elapsed_s = json_object_get_double(v); /* the slowest */
 	if (!st->first_failure[0] && get_str(o, "first_failure") &&
 	    get_str(o, "first_failure")[0]) {
 		snprintf(st->first_failure, sizeof(st->first_failure), "%s",
 			 get_str(o, "first_failure"));
 		snprintf(st->first_verdict, sizeof(st->first_verdict), "%s",
-			 get_str(o, "first_verdict") ? get_str(o, "first_verdict") : "");
+			 get_str(o, "first_verdict")
+				 ? get_str(o, "first_verdict")
+				 : "");
 	}
 	json_object_object_get_ex(o, "end_states", &a);
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		uint64_t h = strtoull(json_object_get_string(json_object_array_get_idx(a, i)),
-				      NULL, 16);
+		uint64_t h = strtoull(
+			json_object_get_string(json_object_array_get_idx(a, i)),
+			NULL, 16);
 
 		if (end_states_add(set, h)) {
 			st->end_states++;
@@ -161,7 +179,8 @@ static void add_shard(json_object *o, struct pinmm_explore_status *st,
 	}
 }
 
-static int merge_one(const char *path, bool first, struct pinmm_shard_info *info,
+static int merge_one(const char *path, bool first,
+		     struct pinmm_shard_info *info,
 		     struct pinmm_explore_status *st, struct end_states *set,
 		     uint64_t *seen, bool *complete)
 {
@@ -170,18 +189,22 @@ static int merge_one(const char *path, bool first, struct pinmm_shard_info *info
 	int err;
 
 	if (!o) {
-		snprintf(st->error, sizeof(st->error), "%.200s: cannot read it as JSON", path);
+		snprintf(st->error, sizeof(st->error),
+			 "%.200s: cannot read it as JSON", path);
 		return -EINVAL;
 	}
 	err = same_exploration(o, path, info, first, st);
 	shard = get_u64(o, "shard");
-	if (!err && (info->shards < 1 || info->shards > 4096 || shard >= info->shards)) {
-		snprintf(st->error, sizeof(st->error), "%.200s: shard %llu of %u does not exist",
-			 path, (unsigned long long)shard, info->shards);
+	if (!err && (info->shards < 1 || info->shards > 4096 ||
+		     shard >= info->shards)) {
+		snprintf(st->error, sizeof(st->error),
+			 "%.200s: shard %llu of %u does not exist", path,
+			 (unsigned long long)shard, info->shards);
 		err = -EINVAL;
 	} else if (!err && (seen[shard / 64] & (1ULL << (shard % 64)))) {
-		snprintf(st->error, sizeof(st->error), "%.200s: shard %llu/%u is there twice",
-			 path, (unsigned long long)shard, info->shards);
+		snprintf(st->error, sizeof(st->error),
+			 "%.200s: shard %llu/%u is there twice", path,
+			 (unsigned long long)shard, info->shards);
 		err = -EINVAL;
 	}
 	if (!err) {
@@ -200,15 +223,16 @@ int pinmm_explore_merge(const char *const *paths, int nr,
 			struct pinmm_shard_info *info,
 			struct pinmm_explore_status *st)
 {
-	struct end_states set = { 0 };
-	uint64_t seen[4096 / 64] = { 0 };
+	struct end_states set = {0};
+	uint64_t seen[4096 / 64] = {0};
 	bool complete = true;
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
 	memset(info, 0, sizeof(*info));
 	for (int i = 0; i < nr && !err; i++)
-		err = merge_one(paths[i], i == 0, info, st, &set, seen, &complete);
+		err = merge_one(paths[i], i == 0, info, st, &set, seen,
+				&complete);
 	for (unsigned int s = 0; !err && s < info->shards; s++)
 		if (!(seen[s / 64] & (1ULL << (s % 64)))) {
 			snprintf(st->error, sizeof(st->error),

@@ -44,7 +44,7 @@ static const struct prog *prog;
 static long mem[WORDS];
 static long seen[TASKS][OPS];
 static spinlock_t lock;
-static int finished;	/* by the tasks, for the harness: not a point */
+static int finished; /* by the tasks, for the harness: not a point */
 
 static void task_fn(void *arg)
 {
@@ -60,7 +60,7 @@ static void task_fn(void *arg)
 		case STORE:
 			WRITE_ONCE(mem[o->word], 10 * t + i + 1);
 			break;
-		case LOCKED_ADD:	/* a critical section: lock, load, store */
+		case LOCKED_ADD: /* a critical section: lock, load, store */
 			spin_lock(&lock);
 			seen[t][i] = READ_ONCE(mem[o->word]);
 			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
@@ -102,8 +102,8 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 	assert_int_equal(strategy_parse(&s, spec, 0, 0, err, sizeof(err)), 0);
 	assert_true(nr_forced <= 512);
 	for (int i = 0; i < nr_forced; i++)
-		f[i] = (struct decision){ .pid = forced[i].pid,
-					  .explored = forced[i].explored };
+		f[i] = (struct decision){.pid = forced[i].pid,
+					 .explored = forced[i].explored};
 	s.forced = f;
 	s.nr_forced = (size_t)nr_forced;
 	memset(mem, 0, sizeof(mem));
@@ -127,8 +127,10 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 	assert_non_null(r->decisions);
 	for (size_t i = 0; i < s.nr_log; i++)
 		r->decisions[i] = (struct pinmm_decision){
-			.pid = s.log[i].pid, .runnable = s.log[i].runnable,
-			.sleep = s.log[i].sleep, .explored = s.log[i].explored,
+			.pid = s.log[i].pid,
+			.runnable = s.log[i].runnable,
+			.sleep = s.log[i].sleep,
+			.explored = s.log[i].explored,
 		};
 	dpor_take_events(&s, r);
 	strategy_free(&s);
@@ -163,7 +165,7 @@ static void add_state(struct states *st, uint64_t h)
  */
 static void explore(bool reduce, struct states *st)
 {
-	struct dpor_tree t = { 0 };
+	struct dpor_tree t = {0};
 	struct pinmm_decision *prefix = NULL;
 	int nr_prefix = 0;
 
@@ -212,7 +214,8 @@ static void check_prog(const struct prog *p)
 	qsort(all.h, (size_t)all.nr, sizeof(all.h[0]), cmp_u64);
 	qsort(reduced.h, (size_t)reduced.nr, sizeof(reduced.h[0]), cmp_u64);
 	assert_int_equal(reduced.nr, all.nr);
-	assert_memory_equal(reduced.h, all.h, (size_t)all.nr * sizeof(all.h[0]));
+	assert_memory_equal(reduced.h, all.h,
+			    (size_t)all.nr * sizeof(all.h[0]));
 	assert_true(reduced.runs <= all.runs);
 	total_all += all.runs;
 	total_reduced += reduced.runs;
@@ -223,8 +226,8 @@ static void test_store_store_load(void **state)
 {
 	const struct prog p = {
 		.nr_tasks = 3,
-		.nr_ops = { 1, 1, 1 },
-		.op = { { { STORE, 0 } }, { { STORE, 0 } }, { { LOAD, 0 } } },
+		.nr_ops = {1, 1, 1},
+		.op = {{{STORE, 0}}, {{STORE, 0}}, {{LOAD, 0}}},
 	};
 
 	(void)state;
@@ -235,10 +238,10 @@ static void test_locked_increments(void **state)
 {
 	const struct prog p = {
 		.nr_tasks = 3,
-		.nr_ops = { 2, 2, 1 },
-		.op = { { { LOCKED_ADD, 0 }, { LOAD, 1 } },
-			{ { STORE, 1 }, { LOCKED_ADD, 0 } },
-			{ { LOCKED_ADD, 0 } } },
+		.nr_ops = {2, 2, 1},
+		.op = {{{LOCKED_ADD, 0}, {LOAD, 1}},
+		       {{STORE, 1}, {LOCKED_ADD, 0}},
+		       {{LOCKED_ADD, 0}}},
 	};
 
 	(void)state;
@@ -264,7 +267,7 @@ static void test_random_programs(void **state)
 
 	(void)state;
 	for (int k = 0; k < n; k++) {
-		struct prog p = { .nr_tasks = 2 + (int)rnd(2) };
+		struct prog p = {.nr_tasks = 2 + (int)rnd(2)};
 		int words = 2 + (int)rnd(2);
 
 		for (int t = 0; t < p.nr_tasks; t++) {
@@ -272,7 +275,7 @@ static void test_random_programs(void **state)
 			for (int i = 0; i < p.nr_ops[t]; i++)
 				p.op[t][i] = (struct op){
 					rnd(p.nr_tasks == 2 ? 3 : 2),
-					(int)rnd((unsigned int)words) };
+					(int)rnd((unsigned int)words)};
 		}
 		check_prog(&p);
 	}
