@@ -6,6 +6,8 @@
  *             [--sched free|det] [--strategy S] [--trace FILE]
  *   pinmm explore NAME|FILE [--policy P] --strategy S [--schedules N]
  *             [--shard I/N] [--keep-going] [--out PREFIX] [--no-reduction]
+ *             [--summary FILE]
+ *   pinmm merge SUMMARY...
  *   pinmm replay FILE [--minimize] [--out FILE] [--json] [--trace FILE]
  *   pinmm list
  *   pinmm show NAME

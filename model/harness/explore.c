@@ -12,7 +12,8 @@
  * each run follows a forced prefix and then never preempts; the next prefix
  * changes the deepest choice that still has an untried alternative within
  * B preemptions.  Sharding splits that tree by where a run first leaves
- * the default schedule (dfs_owner()).
+ * the default schedule (dfs_owner()).  dpor (dpor.c) walks its own tree,
+ * whose choices come from the races each run shows.
  */
 #include <errno.h>
 #include <stdio.h>
