@@ -513,6 +513,9 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	for (int i = 0; i < h.n; i++)
 		if (ev[i].pid >= h.width)
 			h.width = ev[i].pid + 1;
+	/* Clocks and masks are by pid, as the decisions' are. */
+	if (h.width > 64)
+		return -E2BIG;
 	for (m.cap = 64; m.cap < 2 * n * DPOR_OBJS; m.cap *= 2)
 		;
 	m.slot = calloc(m.cap, sizeof(*m.slot));

@@ -347,7 +347,10 @@ static int dpor_step(struct dpor_tree *t, const struct pinmm_result *r,
 	*ours = !err && dpor_ours(t);
 	if (!err && *ours)
 		err = dpor_add_races(t, r);
-	if (err)
+	if (err == -E2BIG)
+		snprintf(st->error, sizeof(st->error),
+			 "dpor: a run has a task whose pid is 64 or more (the search keeps tasks in 64-bit masks)");
+	else if (err)
 		snprintf(st->error, sizeof(st->error), "dpor: %s", strerror(-err));
 	return err;
 }
