@@ -241,7 +241,7 @@ static void test_locked_increments(void **state)
 		.nr_ops = {2, 2, 1},
 		.op = {{{LOCKED_ADD, 0}, {LOAD, 1}},
 		       {{STORE, 1}, {LOCKED_ADD, 0}},
-		       {{LOCKED_ADD, 0}}},
+		       {{LOAD, 0}}},
 	};
 
 	(void)state;
@@ -263,7 +263,7 @@ static unsigned int rnd(unsigned int n)
  */
 static void test_random_programs(void **state)
 {
-	int n = getenv("PINMM_TEST_RUNS") ? 10 : 40;
+	int n = getenv("PINMM_TEST_RUNS") ? 4 : 40;
 
 	(void)state;
 	for (int k = 0; k < n; k++) {
