@@ -7,12 +7,14 @@
 #   make demo     the main job: seed-bug under vanilla, then under seed
 #   make test     every test: the model (plain, ASan+UBSan, TSan), its
 #                 scenario catalog against docs/catalog.md, the Spin model,
-#                 and the kernel rig (builds Linux 6.12 for UML, cached)
+#                 the kernel rig (builds Linux 6.12 for UML, cached), and
+#                 the model's verdicts held against the kernel's
+#                 (docs/differential.md)
 #   make bench    speed of the model, as ratios to a floor (not a test)
 #
 # Both install the Debian packages they need when they are missing.
 
-.PHONY: all deps demo test test-model test-linux test-spin bench clean
+.PHONY: all deps demo test test-model test-linux test-spin test-differential bench clean
 
 all: deps
 	$(MAKE) -C model
@@ -24,7 +26,7 @@ deps:
 demo: all
 	scripts/demo.sh
 
-test: test-model test-spin test-linux
+test: test-model test-spin test-linux test-differential
 
 test-model: deps
 	$(MAKE) -C model check
@@ -40,6 +42,12 @@ bench: all
 
 test-linux:
 	linux/test.sh
+
+# After test-linux: it compares that run's kernel verdicts with the model's.
+test-differential: all
+	python3 scripts/test_differential.py
+	python3 scripts/differential.py --pinmm model/build/pinmm \
+		--kernel $${PINMM_OUT:-linux/out}/results.json
 
 clean:
 	$(MAKE) -C model clean

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(gcc make pkg-config python3 libjson-c-dev libdw-dev libcmocka-dev libinih-dev clang libclang-rt-14-dev
-	parallel)
+	gnuplot-nox parallel)
 
 missing=()
 for p in "${packages[@]}"; do

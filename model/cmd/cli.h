@@ -13,6 +13,7 @@ enum cli_cmd {
 	CMD_RUN = 1 << 0,
 	CMD_EXPLORE = 1 << 1,
 	CMD_REPLAY = 1 << 2,
+	CMD_COMPARE = 1 << 3,
 };
 
 /* Every option of every command, with its default. */
@@ -36,6 +37,9 @@ struct cli {
 	const char *out;
 	const char *summary;
 	bool minimize;
+	uint64_t seeds;			/* compare: runs per cell */
+	bool markdown;
+	const char *plot;
 	/* What is left after the options: the operands. */
 	int argc;
 	char **argv;

@@ -193,9 +193,29 @@ static int set_minimize(struct cli *c, const char *v)
 	return 0;
 }
 
+static int set_seeds(struct cli *c, const char *v)
+{
+	if (!parse_u64(v, &c->seeds) || !c->seeds || c->seeds > 100000)
+		return usage_error("--seeds wants a positive integer, not '%s'", v);
+	return 0;
+}
+
+static int set_markdown(struct cli *c, const char *v)
+{
+	c->markdown = true;
+	return 0;
+}
+
+static int set_plot(struct cli *c, const char *v)
+{
+	c->plot = v;
+	return writable_path("--plot", v);
+}
+
 #define RUN CMD_RUN
 #define EXPLORE CMD_EXPLORE
 #define REPLAY CMD_REPLAY
+#define COMPARE CMD_COMPARE
 
 static const struct cli_option {
 	const char *name;
@@ -205,13 +225,13 @@ static const struct cli_option {
 	int (*set)(struct cli *c, const char *v);
 } cli_options[] = {
 	{ "policy", 'p', true, RUN | EXPLORE, set_policy },
-	{ "seed", 's', true, RUN | EXPLORE, set_seed },
+	{ "seed", 's', true, RUN | EXPLORE | COMPARE, set_seed },
 	{ "runs", 'n', true, RUN, set_runs },
 	{ "hung-timeout", 't', true, RUN | EXPLORE, set_hung_timeout },
-	{ "json", 'j', false, RUN | REPLAY, set_json },
+	{ "json", 'j', false, RUN | REPLAY | COMPARE, set_json },
 	{ "verbose", 'v', false, RUN | REPLAY, set_verbose },
 	{ "sched", 'S', true, RUN, set_sched },
-	{ "strategy", 'g', true, RUN | EXPLORE, set_strategy },
+	{ "strategy", 'g', true, RUN | EXPLORE | COMPARE, set_strategy },
 	{ "strategy-seed", 'G', true, RUN, set_strategy_seed },
 	{ "trace", 'T', true, RUN | REPLAY, set_trace },
 	{ "schedules", 'n', true, EXPLORE, set_schedules },
@@ -222,6 +242,9 @@ static const struct cli_option {
 	{ "out", 'o', true, EXPLORE | REPLAY, set_out },
 	{ "summary", 'y', true, EXPLORE, set_summary },
 	{ "minimize", 'm', false, REPLAY, set_minimize },
+	{ "seeds", 'N', true, COMPARE, set_seeds },
+	{ "markdown", 'M', false, COMPARE, set_markdown },
+	{ "plot", 'P', true, COMPARE, set_plot },
 };
 
 static const struct cli_option *by_letter(enum cli_cmd cmd, int letter)

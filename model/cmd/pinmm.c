@@ -9,6 +9,7 @@
  *             [--summary FILE]
  *   pinmm merge SUMMARY...
  *   pinmm replay FILE [--minimize] [--out FILE] [--json] [--trace FILE]
+ *   pinmm compare [SCENARIO...] [--seeds N] [--json|--markdown] [--plot PNG]
  *   pinmm list
  *   pinmm show NAME
  *   pinmm check FILE...
@@ -27,7 +28,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: pinmm run SCENARIO [--policy vanilla|seed] [--seed N] [--runs N]\n"
+	"usage: pinmm run SCENARIO [--policy P] [--seed N] [--runs N]\n"
 	"                          [--json] [--hung-timeout US] [--verbose]\n"
 	"                          [--sched free|det] [--strategy fifo|random|pct:D]\n"
 	"                          [--strategy-seed N] [--trace FILE]\n"
@@ -37,10 +38,13 @@ static const char usage[] =
 	"                          [--no-reduction] [--summary FILE]\n"
 	"       pinmm merge SUMMARY...  add up the shards of one exploration\n"
 	"       pinmm replay SCHEDULE [--minimize] [--out FILE] [--json] [--trace FILE] [-v]\n"
+	"       pinmm compare [SCENARIO...] [--seeds N] [--seed FIRST] [--strategy S]\n"
+	"                          [--json|--markdown] [--plot FILE.png]\n"
+	"                          every design on each SCENARIO (default: the catalog)\n"
 	"       pinmm list             the built-in scenarios\n"
 	"       pinmm show NAME        a built-in scenario's file\n"
 	"       pinmm check FILE...    validate scenario files\n"
-	"       pinmm policies         the pinning designs\n"
+	"       pinmm policies         the pinning designs (P: vanilla, seed, upstream, bounce)\n"
 	"       pinmm help\n"
 	"SCENARIO is a built-in NAME or a FILE: an argument with a '/' or ending\n"
 	"in .ini is a file (docs/scenario-format.md describes the format).\n";
@@ -404,6 +408,58 @@ static int cmd_replay(int argc, char **argv)
 	return ret;
 }
 
+static void compare_progress(const struct pinmm_compare_cell *c, void *arg)
+{
+	fprintf(stderr, "\r%-20s %-8s", c->scenario, c->policy);
+}
+
+/* Every design on each scenario (default: the catalog), side by side. */
+static int cmd_compare(int argc, char **argv)
+{
+	struct cli c = { .seed = 1, .seeds = 10, .strategy = "random" };
+	const char *const *policies = pinmm_policy_names();
+	const char *const *scenarios;
+	struct pinmm_compare_options o;
+	struct pinmm_compare_cell *cells;
+	int nr_s, nr_p = 0, ret = 0;
+	static char err[16384];
+
+	ret = cli_parse(&c, CMD_COMPARE, argc, argv);
+	if (ret)
+		return ret;
+	if (c.json && c.markdown)
+		return usage_error("%s", "--json and --markdown: choose one");
+	scenarios = c.argc ? (const char *const *)c.argv : pinmm_catalog_names();
+	for (nr_s = 0; c.argc ? nr_s < c.argc : scenarios[nr_s] != NULL; nr_s++)
+		if ((ret = check_target(scenarios[nr_s], policies[0])))
+			return ret;
+	while (policies[nr_p])
+		nr_p++;
+	cells = calloc((size_t)(nr_s * nr_p), sizeof(*cells));
+	if (!cells)
+		return 1;
+	o = (struct pinmm_compare_options){
+		.seeds = (int)c.seeds, .first_seed = c.seed, .strategy = c.strategy,
+		.progress = isatty(STDERR_FILENO) ? compare_progress : NULL,
+	};
+	if (pinmm_compare(scenarios, nr_s, policies, nr_p, &o, cells, err, sizeof(err))) {
+		fprintf(stderr, "pinmm: compare: %s\n", err);
+		free(cells);
+		return 1;
+	}
+	if (o.progress)
+		fprintf(stderr, "\r%40s\r", "");
+	pinmm_compare_print(stdout, cells, nr_s * nr_p, &o,
+			    c.json ? PINMM_COMPARE_JSON :
+			    c.markdown ? PINMM_COMPARE_MARKDOWN : PINMM_COMPARE_TABLE);
+	if (c.plot && pinmm_compare_plot(c.plot, cells, nr_s * nr_p, err, sizeof(err))) {
+		fprintf(stderr, "pinmm: --plot %s: %s\n", c.plot, err);
+		ret = 1;
+	}
+	free(cells);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -418,6 +474,8 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list") && argc == 2)
 		return cmd_list();
 	if (!strcmp(argv[1], "show") && argc == 3)

@@ -299,7 +299,7 @@ void mark_buffer_async_write(struct buffer_head *bh)
  * Submit one buffer: the block device transfers the bytes synchronously
  * and the completion runs at once, in the submitter's context.
  */
-int submit_bh(int op, struct buffer_head *bh)
+static int __submit_bh(int op, struct buffer_head *bh, char *data)
 {
 	u64 offset = (u64)bh->b_blocknr * bh->b_size;
 	int err;
@@ -309,12 +309,30 @@ int submit_bh(int op, struct buffer_head *bh)
 	BUG_ON(!bh->b_end_io);
 	data_race_begin();
 	if (op == REQ_OP_WRITE)
-		err = blkdev_write(bh->b_bdev, bh->b_data, bh->b_size, offset);
+		err = blkdev_write(bh->b_bdev, data, bh->b_size, offset);
 	else
-		err = blkdev_read(bh->b_bdev, bh->b_data, bh->b_size, offset);
+		err = blkdev_read(bh->b_bdev, data, bh->b_size, offset);
 	data_race_end();
+	if (op == REQ_OP_WRITE && !err)
+		trace_block_write_page(bh->b_bdev, bh->b_page, data, bh->b_size,
+				       offset);
 	bh->b_end_io(bh, err == 0);
 	return err;
+}
+
+int submit_bh(int op, struct buffer_head *bh)
+{
+	return __submit_bh(op, bh, bh->b_data);
+}
+
+/*
+ * Write @bh's block from @data, a copy of the buffer's bytes, in place of
+ * the page (ext4's bounce pages: the bio carries the copy, the completion
+ * is the page's).
+ */
+int submit_bh_copy(struct buffer_head *bh, char *data)
+{
+	return __submit_bh(REQ_OP_WRITE, bh, data);
 }
 
 static void discard_buffer(struct buffer_head *bh)

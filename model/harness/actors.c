@@ -220,9 +220,12 @@ static int do_pin(struct actor_state *as, const struct scn_step *st)
 	struct actor_state *target = &as->m->actors[st->target];
 	int err;
 
-	err = dma_dev_pin(&as->dev, target->mm,
-			  target->map_addr[st->map] + st->offset,
-			  st->len >> PAGE_SHIFT, st->longterm, st->write);
+	err = dma_dev_pin_flags(&as->dev, target->mm,
+				target->map_addr[st->map] + st->offset,
+				st->len >> PAGE_SHIFT,
+				(st->longterm ? FOLL_LONGTERM : 0) |
+				(st->write ? FOLL_WRITE : 0) |
+				(st->plain ? FOLL_GET : 0));
 	if (err) {
 		pthread_mutex_lock(&as->m->lock);
 		if (!as->m->refused[0])

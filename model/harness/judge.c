@@ -17,6 +17,7 @@
 #include <linux/vmstat.h>
 #include <pinmm/pinmm.h>
 
+#include "latency.h"
 #include "machine.h"
 #include "oracle.h"
 #include "watchdog.h"
@@ -131,6 +132,7 @@ void judge_run(struct machine *m, enum watch_end end, struct pinmm_result *r)
 	}
 	snprintf(r->lockdep, sizeof(r->lockdep), "%s", lockdep_report());
 	collect_counters(r);
+	r->fsync_us = fsync_latency_collect(&r->nr_fsyncs);
 	r->verdict = judge(r, hung);
 	/* The class is of a hang verdict; a stranded wait's report stays. */
 	if (r->verdict != PINMM_HANG)

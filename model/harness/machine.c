@@ -18,16 +18,17 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
-#include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/wait.h>
 
 #include "../fs/ext4/ext4.h"
+#include "../mm/pin_policy.h"
 #include "flight.h"
 #include "machine.h"
 #include "oracle.h"
+#include "latency.h"
 #include "unstable.h"
 #include "watchdog.h"
 
@@ -88,6 +89,12 @@ static int create_files(struct machine *m)
 	return 0;
 }
 
+static void stop_kswapd_nowait(void)
+{
+	for (int nid = 0; nid < nr_online_nodes; nid++)
+		kthread_stop_nowait(NODE_DATA(nid)->kswapd);
+}
+
 static void start_kswapd(struct machine *m)
 {
 	for (int nid = 0; nid < nr_online_nodes; nid++)
@@ -109,13 +116,22 @@ static void reclaim_starter(void *arg)
 	wait_event_named(start->wait,
 			 completion_done(start) || kthread_should_stop(),
 			 start->name);
-	if (!kthread_should_stop())
-		start_kswapd(m);
+	if (kthread_should_stop())
+		return;
+	start_kswapd(m);
+	/*
+	 * The request to stop may have come while kswapd was being created:
+	 * the harness's walk of the task list then reached us but not kswapd,
+	 * so pass the request on.
+	 */
+	if (kthread_should_stop())
+		stop_kswapd_nowait();
 }
 
 /*
- * The observers every run has: the oracle, the unstable-write counter and
- * the flight recorder, each on its own probes.
+ * The observers every run has: the oracle, the pin observer (unstable
+ * writes, stable-write check, pin false positives), fsync latency and the
+ * flight recorder, each on its own probes.
  */
 static int machine_observe(struct machine *m)
 {
@@ -123,6 +139,8 @@ static int machine_observe(struct machine *m)
 
 	if (!err)
 		err = unstable_writes_start(max_pfn);
+	if (!err)
+		err = fsync_latency_start();
 	if (!err)
 		err = flight_recorder_start();
 	return err;
@@ -279,6 +297,7 @@ void machine_teardown(struct machine *m, bool killed)
 	oracle_detach();
 	flight_recorder_stop();
 	unstable_writes_stop();
+	fsync_latency_stop();
 	panic_set_notifier(NULL);
 	running = NULL;
 	for (int i = 0; i < scn->nr_actors; i++) {

@@ -82,6 +82,15 @@ static json_object *string_or_null(const char *s)
 	return s && s[0] ? json_object_new_string(s) : NULL;
 }
 
+static struct json_object *fsync_latencies(const struct pinmm_result *r)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (int i = 0; arr && i < r->nr_fsyncs; i++)
+		json_object_array_add(arr, json_object_new_int64((int64_t)r->fsync_us[i]));
+	return arr;
+}
+
 char *pinmm_result_to_json(const struct pinmm_result *r)
 {
 	json_object *obj = json_object_new_object();
@@ -100,6 +109,7 @@ char *pinmm_result_to_json(const struct pinmm_result *r)
 			       r->bytes_checked || r->bytes_lost ?
 				       json_object_new_int64(r->bytes_lost) : NULL);
 	json_object_object_add(obj, "fsync_lost", json_object_new_int64(r->fsync_lost));
+	json_object_object_add(obj, "fsync_latency_us", fsync_latencies(r));
 	json_object_object_add(obj, "loss", string_or_null(r->loss));
 	json_object_object_add(obj, "oops", string_or_null(r->oops));
 	json_object_object_add(obj, "oops_task", string_or_null(r->oops_task));

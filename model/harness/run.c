@@ -16,12 +16,12 @@
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/panic.h>
-#include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
 #include <pinmm/pinmm.h>
 
+#include "../mm/pin_policy.h"
 #include "flight.h"
 #include "dpor.h"
 #include "machine.h"
@@ -293,6 +293,9 @@ void pinmm_result_free(struct pinmm_result *r)
 	free(r->events);
 	r->events = NULL;
 	r->nr_events = 0;
+	free(r->fsync_us);
+	r->fsync_us = NULL;
+	r->nr_fsyncs = 0;
 	r->log = NULL;
 	r->flight = NULL;
 	r->counters = NULL;
@@ -343,8 +346,8 @@ const char *const *pinmm_policy_names(void)
 	static const char *names[8];
 
 	if (!names[0])
-		for (int i = 0; pin_policies[i] && i < 7; i++)
-			names[i] = pin_policies[i]->name;
+		for (int i = 0; pin_policies[i].name && i < 7; i++)
+			names[i] = pin_policies[i].name;
 	return names;
 }
 

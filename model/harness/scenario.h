@@ -38,7 +38,8 @@ enum scn_op {
 	OP_UNLINK,	/* file: unlink(2) its name */
 	/* devices */
 	OP_PIN,		/* target process, map, offset, len (page aligned),
-			 * longterm, write (FOLL_WRITE; default yes) */
+			 * longterm, write (FOLL_WRITE; default yes),
+			 * plain (FOLL_GET: references, not a pin) */
 	OP_DMA,		/* offset, len, count bursts, gap between them */
 	OP_RELEASE,	/* dirty or clean */
 	OP_DIO_COMPLETE, /* file: the direct-I/O completion of the pin
@@ -69,6 +70,7 @@ struct scn_step {
 	bool longterm;
 	bool random;
 	bool write;		/* OP_PIN: FOLL_WRITE */
+	bool plain;		/* OP_PIN: FOLL_GET, a plain reference */
 	int event;
 	int line;		/* of its file, for messages */
 };

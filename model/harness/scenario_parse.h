@@ -113,6 +113,7 @@ enum sf_field {
 	F_GAP = 1 << 11,
 	F_TIME = 1 << 12,
 	F_EVENT = 1 << 13,
+	F_PLAIN = 1 << 14,
 };
 
 /* An op of the step grammar: who may do it, its fields, its usage. */

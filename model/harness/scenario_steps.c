@@ -17,6 +17,7 @@
 static const char *const field_names[] = {
 	"file", "map", "process", "offset", "len", "size", "count",
 	"random", "longterm", "write", "dirty", "gap", "time", "event",
+	"plain",
 };
 
 #define K_P (1 << ACTOR_PROCESS)
@@ -40,8 +41,9 @@ static const struct sf_op sf_ops[] = {
 	{ "close", OP_CLOSE, K_P | K_K, F_FILE, F_FILE, "close file=" },
 	{ "unlink", OP_UNLINK, K_P | K_K, F_FILE, F_FILE, "unlink file=" },
 	{ "pin", OP_PIN, K_D,
-	  F_PROCESS | F_MAP | F_OFFSET | F_LEN | F_LONGTERM | F_WRITE, F_PROCESS,
-	  "pin process= [map=0] [offset=0] [len=rest] [longterm=no] [write=yes]" },
+	  F_PROCESS | F_MAP | F_OFFSET | F_LEN | F_LONGTERM | F_WRITE | F_PLAIN,
+	  F_PROCESS,
+	  "pin process= [map=0] [offset=0] [len=rest] [longterm=no] [write=yes] [plain=no]" },
 	{ "dma", OP_DMA, K_D, F_OFFSET | F_LEN | F_COUNT | F_GAP, 0,
 	  "dma [offset=0] [len=0: the pinned range] [count=1] [gap=0]" },
 	{ "release", OP_RELEASE, K_D, F_DIRTY, 0, "release [dirty=yes]" },
@@ -233,6 +235,8 @@ static void step_field(struct sf_pass2 *q, int a, int i, int field,
 			st->longterm = b;
 		else if ((1 << field) == F_WRITE)
 			st->write = b;
+		else if ((1 << field) == F_PLAIN)
+			st->plain = b;
 		else
 			st->dirty = b;
 		break;

@@ -7,6 +7,8 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 
+#include "pin_policy.h"
+
 static const char *const pageflag_names[__NR_PAGEFLAGS] = {
 	[PG_locked] = "locked",		[PG_referenced] = "referenced",
 	[PG_uptodate] = "uptodate",	[PG_dirty] = "dirty",

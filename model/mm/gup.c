@@ -20,6 +20,15 @@
  * to that list.  The seed then leaves it unpinned, and counts
  * dma_pin_isolate_failed; the run shows what follows.
  *
+ * On Linux 6.12 (the upstream and bounce policies) the same calls are
+ * pin_user_pages() and unpin_user_page(), and FOLL_GET asks for plain
+ * references (get_user_pages() of a driver not converted to FOLL_PIN,
+ * released with put_page()): FOLL_PIN accounting adds
+ * GUP_PIN_COUNTING_BIAS to the page's reference count for each pin, and
+ * page_maybe_dma_pinned() is a guess from the count; gup refuses a
+ * long-term writable pin of a file mapping that needs dirty tracking
+ * (writable_file_mapping_allowed(), 6.5).
+ *
  * Locking: mmap_sem (read) -> page_table_lock.  pinned_dma_lock -> lru_lock.
  */
 #include <errno.h>
@@ -27,11 +36,12 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pin_policy.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/tracepoint.h>
+
+#include "pin_policy.h"
 
 static struct page *follow_page_mask(struct vm_area_struct *vma,
 				     unsigned long address,
@@ -49,7 +59,10 @@ static struct page *follow_page_mask(struct vm_area_struct *vma,
 	if ((flags & FOLL_WRITE) && !pte_write(pte))
 		goto out;
 	page = pfn_to_page(pte_pfn(pte));
-	get_page(page);
+	if (pin_ops.grab_page && !(flags & FOLL_GET))
+		pin_ops.grab_page(page);
+	else
+		get_page(page);
 	if (flags & FOLL_WRITE)
 		set_pte(ptep, pte_mkdirty(pte_mkyoung(pte)));
 	else
@@ -88,6 +101,8 @@ static long __get_user_pages(struct mm_struct *mm, unsigned long start,
 			return i ? (long)i : -EFAULT;
 		if ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE))
 			return i ? (long)i : -EFAULT;
+		if (pin_ops.may_pin && !pin_ops.may_pin(vma, gup_flags))
+			return i ? (long)i : -EFAULT;
 		while (!(page = follow_page_mask(vma, addr, gup_flags))) {
 			ret = faultin_page(vma, addr, gup_flags);
 			if (ret)
@@ -122,9 +137,11 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 	got = __get_user_pages(mm, start, nr_pages, gup_flags, pages);
 	up_read(&mm->mmap_sem);
 	for (long i = 0; i < got; i++) {
-		if (pin_policy->pin_page)
-			pin_policy->pin_page(pages[i]);
-		count_vm_event(NR_FOLL_PIN_ACQUIRED);
+		/* The seed pins whatever gup returns: 2018 had no FOLL_PIN. */
+		if (pin_ops.pin_page)
+			pin_ops.pin_page(pages[i]);
+		if (!(gup_flags & FOLL_GET))
+			count_vm_event(NR_FOLL_PIN_ACQUIRED);
 	}
 	trace_span_end("get_user_pages", NULL, got);
 	return got;
@@ -132,8 +149,8 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 
 void put_user_page(struct page *page)
 {
-	if (pin_policy->unpin_page)
-		pin_policy->unpin_page(page);
+	if (pin_ops.unpin_page)
+		pin_ops.unpin_page(page);
 	count_vm_event(NR_FOLL_PIN_RELEASED);
 	put_page(page);
 }
@@ -163,9 +180,83 @@ void put_user_pages(struct page **pages, unsigned long npages)
 		put_user_page(pages[i]);
 }
 
-bool page_dma_pinned(struct page *page)
+bool page_maybe_dma_pinned(struct page *page)
 {
-	return pin_policy->page_dma_pinned && pin_policy->page_dma_pinned(page);
+	bool ret = pin_ops.page_maybe_dma_pinned &&
+		   pin_ops.page_maybe_dma_pinned(page);
+
+	trace_page_maybe_dma_pinned(page, ret);
+	return ret;
+}
+
+/* ---- Linux 6.12: FOLL_PIN accounting and the long-term refusal ---- */
+
+/*
+ * try_grab_folio(FOLL_PIN) of a small page: the reference gup takes is
+ * GUP_PIN_COUNTING_BIAS references, taken under the page table lock, so
+ * that the page looks pinned from the moment a device can have it.
+ */
+void try_grab_page(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_ref_count(page) <= 0, page);
+	page_ref_add(page, GUP_PIN_COUNTING_BIAS);
+}
+
+/* unpin_user_page(): all but the reference put_user_page() puts. */
+void foll_unpin_page(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_count(page) < (int)GUP_PIN_COUNTING_BIAS, page);
+	page_ref_sub_return(page, GUP_PIN_COUNTING_BIAS - 1);
+}
+
+/*
+ * folio_maybe_dma_pinned() of a small folio: wrong in one direction only,
+ * a page with 1024 plain references looks pinned.
+ */
+bool foll_page_maybe_dma_pinned(struct page *page)
+{
+	return page_ref_count(page) >= (int)GUP_PIN_COUNTING_BIAS;
+}
+
+/*
+ * Does writeback of @vma's pages clean them and write-protect their PTEs
+ * (vma_needs_dirty_tracking())?  Then a device could go on writing a page
+ * after writeback cleaned it, unseen.
+ */
+static bool vma_needs_dirty_tracking(struct vm_area_struct *vma)
+{
+	struct address_space *mapping;
+
+	if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_WRITE))
+		return false;
+	if (!vma->vm_ops || !vma->vm_ops->page_mkwrite || !vma->vm_file)
+		return false;
+	mapping = vma->vm_file->f_mapping;
+	return mapping && mapping_cap_account_dirty(mapping);
+}
+
+/* Linux 6.5: no long-term writable pin of a file that writeback cleans. */
+bool writable_file_mapping_allowed(struct vm_area_struct *vma,
+				   unsigned int gup_flags)
+{
+	if ((gup_flags & (FOLL_LONGTERM | FOLL_WRITE)) !=
+	    (FOLL_LONGTERM | FOLL_WRITE))
+		return true;
+	if (!vma_needs_dirty_tracking(vma))
+		return true;
+	count_vm_event(FOLL_LONGTERM_REFUSED);
+	trace_event("gup_longterm_refused", NULL, (long)vma->vm_start);
+	return false;
+}
+
+/*
+ * bounce: a long-term writable pin is safe, because writeback never
+ * cleans a pinned page nor writes it in place.  Allow it, as every kernel
+ * before 6.5 did.
+ */
+bool bounce_may_pin(struct vm_area_struct *vma, unsigned int gup_flags)
+{
+	return true;
 }
 
 /* ---- the seed's tracking of pinned pages ---- */
@@ -249,4 +340,17 @@ bool seed_may_unmap(struct page *page)
 bool seed_may_add_to_lru(struct page *page)
 {
 	return !PageDmaPinned(page);
+}
+
+/*
+ * bounce: writeback that took a page before it was pinned writes it in
+ * place, and the page is unlocked while that I/O is in flight.  A device
+ * writing it then would put on the disk a page that never was: wait for
+ * the I/O, as ->page_mkwrite() does on a device that needs stable pages
+ * (folio_wait_stable()).  From now on writeback sees the pin and never
+ * writes the page in place.  A wait for I/O, never for an unpin.
+ */
+void bounce_pin_page(struct page *page)
+{
+	wait_on_page_writeback(page);
 }

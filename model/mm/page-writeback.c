@@ -12,7 +12,10 @@
  * cleared.  Under the seed policy page_mkclean() skips a DMA-pinned page
  * for cleaning writeback (WB_SYNC_NONE) and waits for its unpin for
  * data-integrity writeback (WB_SYNC_ALL): the sync mode is plumbed in from
- * the writeback_control, as the seed's series did.
+ * the writeback_control, as the seed's series did.  Under bounce, cleaning
+ * writeback leaves a page a device may have pinned dirty, without touching
+ * its PTEs (Kara's RFC 3/5), and data-integrity writeback writes a stable
+ * copy of it (fs/ext4/inode.c).
  *
  * Locking: PG_locked -> private_lock -> xa_lock.
  */
@@ -25,6 +28,8 @@
 #include <linux/sched.h>
 #include <linux/tracepoint.h>
 #include <linux/writeback.h>
+
+#include "pin_policy.h"
 
 void mapping_set_error(struct address_space *mapping, int error)
 {
@@ -120,6 +125,8 @@ int clear_page_dirty_for_io(struct page *page, int sync_mode)
 	bool skip_pinned_pages = (sync_mode != WB_SYNC_ALL);
 
 	BUG_ON(!PageLocked(page));
+	if (writeback_pinned(page, sync_mode) == PINNED_WB_SKIP)
+		return 0;
 	if (mapping && mapping_cap_account_dirty(mapping)) {
 		/*
 		 * Write-protect the PTEs first, then move their dirtiness to
@@ -139,6 +146,27 @@ int clear_page_dirty_for_io(struct page *page, int sync_mode)
 		return 0;
 	}
 	return TestClearPageDirty(page);
+}
+
+/*
+ * bounce: writing a page a device may be writing would put on the disk a
+ * state the page was never in, and cleaning it would lose track of the
+ * device's writes.  So cleaning writeback leaves it dirty, with its buffers
+ * and its PTEs as they are: only data-integrity writeback writes it, from a
+ * stable copy, and nothing ever waits for the unpin, however long the pin
+ * lasts.  The page keeps its blocks: the pin faulted it in for write, so
+ * ->page_mkwrite() mapped them, and a page that never goes clean needs no
+ * second reservation (fs/ext4/inode.c checks it at the copy).
+ */
+enum pinned_writeback bounce_writeback_pinned(struct page *page, int sync_mode)
+{
+	if (!page_maybe_dma_pinned(page))
+		return PINNED_WB_WRITE;
+	if (sync_mode == WB_SYNC_ALL)
+		return PINNED_WB_COPY;
+	count_vm_event(WRITEBACK_SKIPPED);
+	trace_event("writeback_skipped_pinned", page, 0);
+	return PINNED_WB_SKIP;
 }
 
 void redirty_page_for_writepage(struct writeback_control *wbc,

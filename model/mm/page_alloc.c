@@ -25,6 +25,8 @@
 #include <linux/sched.h>
 #include <linux/swap.h>
 
+#include "pin_policy.h"
+
 struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *page_frames;

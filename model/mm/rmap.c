@@ -24,11 +24,12 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pin_policy.h>
 #include <linux/rmap.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/tracepoint.h>
+
+#include "pin_policy.h"
 
 void page_add_file_rmap(struct page *page)
 {
@@ -150,8 +151,8 @@ int page_referenced(struct page *page, int is_locked, unsigned long *vm_flags)
 /* ---- page_mkclean ---- */
 
 /* Clean and write-protect the PTE of @vma that maps @page; 1 if it did. */
-int page_mkclean_ptes(struct page *page, struct vm_area_struct *vma,
-		      unsigned long address)
+static int page_mkclean_ptes(struct page *page, struct vm_area_struct *vma,
+			     unsigned long address)
 {
 	pte_t *ptep = page_vma_mapped(page, vma, address);
 	pte_t pte;
@@ -174,8 +175,8 @@ int page_mkclean_ptes(struct page *page, struct vm_area_struct *vma,
 }
 
 /* 2018: clean every PTE, whatever holds the page. */
-bool page_mkclean_one(struct page *page, struct vm_area_struct *vma,
-		      unsigned long address, void *arg)
+static bool page_mkclean_one(struct page *page, struct vm_area_struct *vma,
+			     unsigned long address, void *arg)
 {
 	struct page_mkclean_info *mki = arg;
 
@@ -245,7 +246,7 @@ int page_mkclean(struct page *page, bool skip_pinned_pages)
 	};
 	struct rmap_walk_control rwc = {
 		.arg = &mki,
-		.rmap_one = pin_policy->page_mkclean_one,
+		.rmap_one = pin_ops.page_mkclean_one ?: page_mkclean_one,
 	};
 
 	BUG_ON(!PageLocked(page));
@@ -268,7 +269,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma,
 	pte_t *ptep;
 	pte_t pte;
 
-	if (pin_policy->may_unmap && !pin_policy->may_unmap(page)) {
+	if (pin_ops.may_unmap && !pin_ops.may_unmap(page)) {
 		count_vm_event(TTU_PINNED_REFUSED);
 		trace_event("ttu_refused_pinned", page, 0);
 		return false;

@@ -20,8 +20,9 @@
 #include <errno.h>
 
 #include <linux/mm.h>
-#include <linux/pin_policy.h>
 #include <linux/swap.h>
+
+#include "pin_policy.h"
 
 enum lru_list page_lru(struct page *page)
 {

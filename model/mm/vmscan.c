@@ -25,7 +25,6 @@
 #include <stdlib.h>
 
 #include <linux/buffer_head.h>
-#include <linux/pin_policy.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/pagemap.h>
@@ -34,6 +33,8 @@
 #include <linux/swap.h>
 #include <linux/tracepoint.h>
 #include <linux/writeback.h>
+
+#include "pin_policy.h"
 
 #define SWAP_CLUSTER_MAX 32UL
 
@@ -106,6 +107,20 @@ struct reclaim_stat {
 	unsigned long nr_activate;
 };
 
+/*
+ * Linux 6.4 (shrink_folio_list()): no point in reclaiming a page a device
+ * may have pinned, and releasing its buffers would upset the filesystem
+ * when the device's writes are later dirtied into it.
+ */
+bool reclaim_may_reclaim_pinned(struct page *page)
+{
+	if (!page_maybe_dma_pinned(page))
+		return true;
+	count_vm_event(RECLAIM_PINNED_KEPT);
+	trace_event("reclaim_pinned_kept", page, page_count(page));
+	return false;
+}
+
 static unsigned long shrink_page_list(struct list_head *page_list,
 				      struct reclaim_stat *stat)
 {
@@ -139,6 +154,12 @@ static unsigned long shrink_page_list(struct list_head *page_list,
 				goto activate_locked;
 			}
 		}
+		/*
+		 * Unmapped, the page can no longer be newly pinned: since 6.4
+		 * reclaim keeps one that is, with its buffers.
+		 */
+		if (pin_ops.may_reclaim && !pin_ops.may_reclaim(page))
+			goto activate_locked;
 		if (PageDirty(page)) {
 			/*
 			 * Only the flusher writes file pages; reclaim marks
@@ -462,8 +483,7 @@ void kswapd_run(pg_data_t *pgdat, unsigned long interval_us,
 	args->interval_us = interval_us;
 	args->nr_to_reclaim = nr_to_reclaim;
 	snprintf(name, sizeof(name), "kswapd%d", pgdat->node_id);
-	pgdat->kswapd = task_create(kswapd, args, name);
-	pgdat->kswapd->flags |= PF_KTHREAD;
+	pgdat->kswapd = kthread_create(kswapd, args, name);
 	pgdat->kswapd->private = args;
 	task_start(pgdat->kswapd);
 }

@@ -209,5 +209,46 @@ for c in "twice:$tmp/s0.json $tmp/s0.json" "missing:$tmp/s0.json" \
 	fi
 done
 
+usage_error compare_json_and_markdown_is_usage_error "choose one" compare --json --markdown
+usage_error compare_zero_seeds_is_usage_error "'0'" compare --seeds 0
+usage_error compare_unknown_scenario_is_usage_error "'no-such-scenario'" compare no-such-scenario
+usage_error compare_plot_into_missing_directory_is_usage_error "--plot" compare --plot /no/such/dir/x.png
+
+# compare: every design on the scenarios, one cell each, the counters the
+# differential check reads; the verdicts of docs/catalog.md.
+"$pinmm" compare seed-bug longterm-fsync --seeds 2 --json --plot "$tmp/c.png" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if ! python3 - "$tmp/out" >"$tmp/py" 2>&1 <<'EOF'
+import json, sys
+top = json.load(open(sys.argv[1]))
+assert top["seeds"] == 2 and top["sched"] == "det", top
+cells = {(c["scenario"], c["policy"]): c for c in top["cells"]}
+want = {("seed-bug", "vanilla"): "oops", ("seed-bug", "seed"): "pass",
+        ("seed-bug", "upstream"): "pass", ("seed-bug", "bounce"): "pass",
+        ("longterm-fsync", "vanilla"): "pass", ("longterm-fsync", "seed"): "hang",
+        ("longterm-fsync", "upstream"): "refused", ("longterm-fsync", "bounce"): "pass"}
+assert set(cells) == set(want), sorted(cells)
+for k, v in want.items():
+    c = cells[k]
+    assert c["verdict"] == v and c["runs"] == 2 and c["verdicts"] == {v: 2}, c
+    for n in ("unstable_writes", "unstable_bytes", "mkclean_pinned_waits", "pin_false_positive",
+              "bounce_copies", "bounce_bytes", "foll_longterm_refused"):
+        assert isinstance(c["counters"][n], int), (k, n)
+b = cells[("longterm-fsync", "bounce")]
+assert b["counters"]["bounce_copies"] > 0 and b["counters"]["unstable_writes"] == 0, b
+assert b["fsyncs"] == 2 and b["fsync_p99_us"] >= b["fsync_p50_us"] > 0, b
+assert cells[("longterm-fsync", "seed")]["fsync_p50_us"] is None
+assert cells[("longterm-fsync", "upstream")]["counters"]["foll_longterm_refused"] == 2
+EOF
+then
+	fail compare_json "$(cat "$tmp/py")"
+elif [ "$rc" -ne 0 ]; then
+	fail compare_json "exit status $rc: $(cat "$tmp/err")"
+elif [ "$(head -c 4 "$tmp/c.png" | od -An -c | tr -d ' ')" != "211PNG" ]; then
+	fail compare_json "--plot wrote no PNG"
+else
+	ok compare_json_four_designs_and_plot
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

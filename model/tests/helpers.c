@@ -33,8 +33,23 @@ const struct tm_config tm_seed = {
 	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
 };
 
+const struct tm_config tm_upstream = {
+	.policy = "upstream", .blocksize = 4096, .memory_pages = 64,
+	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
+};
+
+const struct tm_config tm_bounce = {
+	.policy = "bounce", .blocksize = 4096, .memory_pages = 64,
+	.size = 4 * PAGE_SIZE, .max_size = 8 * PAGE_SIZE,
+};
+
 const struct tm_config tm_vanilla_1k = {
 	.policy = "vanilla", .blocksize = 1024, .memory_pages = 64,
+	.size = 1536, .max_size = 8 * PAGE_SIZE,
+};
+
+const struct tm_config tm_bounce_1k = {
+	.policy = "bounce", .blocksize = 1024, .memory_pages = 64,
 	.size = 1536, .max_size = 8 * PAGE_SIZE,
 };
 
@@ -183,6 +198,15 @@ unsigned long tm_shrink(int passes)
 		reclaimed += shrink_node(NODE_DATA(0), &sc);
 	}
 	return reclaimed;
+}
+
+void tm_flusher_pass(void *arg)
+{
+	struct test_machine *tm = arg;
+
+	tm->wb.dirty_writeback_interval = 1;
+	tm->wb.last_old_flush = 0;
+	wb_workfn(&tm->wb);
 }
 
 void tm_writeback(struct test_machine *tm, enum writeback_sync_modes mode)

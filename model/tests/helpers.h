@@ -26,16 +26,16 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pin_policy.h>
 #include <linux/rmap.h>
 #include <linux/sched.h>
 #include <linux/swap.h>
 #include <linux/writeback.h>
 
 #include "../fs/ext4/ext4.h"
+#include "../mm/pin_policy.h"
 
 struct tm_config {
-	const char *policy;		/* "vanilla" or "seed" */
+	const char *policy;		/* a name of pin_policies[] */
 	unsigned int blocksize;		/* 1024 or 4096 */
 	unsigned long memory_pages;
 	loff_t size;			/* the file's size at boot */
@@ -57,9 +57,12 @@ struct test_machine {
 /* Configurations: 4 KiB blocks, a 4-page file in 64 pages of memory. */
 extern const struct tm_config tm_vanilla;
 extern const struct tm_config tm_seed;
+extern const struct tm_config tm_upstream;
+extern const struct tm_config tm_bounce;
 /* 1 KiB blocks, a 1536-byte file (for pagecache_isize_extended). */
 extern const struct tm_config tm_vanilla_1k;
 extern const struct tm_config tm_seed_1k;
+extern const struct tm_config tm_bounce_1k;
 
 int tm_setup(void **state);
 int tm_teardown(void **state);
@@ -89,6 +92,9 @@ struct buffer_head *tm_first_buffer(struct page *page);
 
 /* Direct reclaim: @passes calls of shrink_node() on node 0. */
 unsigned long tm_shrink(int passes);
+
+/* One kupdate-style pass of the flusher, from wb_workfn() down (@tm). */
+void tm_flusher_pass(void *tm);
 
 /* Cleaning writeback of every dirty inode, as the flusher does it. */
 void tm_writeback(struct test_machine *tm, enum writeback_sync_modes mode);

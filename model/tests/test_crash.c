@@ -16,16 +16,6 @@
 
 #define DMA_SEED 2018
 
-static void flusher_pass(void *arg)
-{
-	struct test_machine *tm = arg;
-
-	/* One kupdate-style pass of the flusher, from wb_workfn down. */
-	tm->wb.dirty_writeback_interval = 1;
-	tm->wb.last_old_flush = 0;
-	wb_workfn(&tm->wb);
-}
-
 /* Everything up to the final writeback; returns the page. */
 static struct page *pin_clean_reclaim_dma_release(struct test_machine *tm,
 						  struct dma_dev *dev)
@@ -66,7 +56,7 @@ static void vanilla_dirty_page_without_buffers_hits_ext4_writepage_bug(void **st
 	assert_int_equal(vm_event_read(RECLAIM_REMOVE_FAIL), 1);
 	assert_int_equal(os->count, 0);
 
-	assert_false(run_in_task(flusher_pass, tm, "kworker/u4:flush"));
+	assert_false(run_in_task(tm_flusher_pass, tm, "kworker/u4:flush"));
 	assert_int_equal(os->count, 1);
 	assert_string_equal(os->comm, "kworker/u4:flush");
 	assert_int_equal(strncmp(os->line, "kernel BUG at fs/ext4/inode.c:",
@@ -96,7 +86,7 @@ static void seed_same_sequence_passes_and_dma_bytes_reach_disk(void **state)
 	assert_false(PageDmaPinned(page));
 	assert_true(PageLRU(page));
 
-	assert_true(run_in_task(flusher_pass, tm, "kworker/u4:flush"));
+	assert_true(run_in_task(tm_flusher_pass, tm, "kworker/u4:flush"));
 	assert_int_equal(os->count, 0);
 	assert_false(PageDirty(page));
 	assert_int_equal(tm_read_disk(tm, tm->inode, 0, disk, PAGE_SIZE), 0);

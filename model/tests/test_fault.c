@@ -250,7 +250,7 @@ static void gup_write_faults_in_and_takes_a_reference(void **state)
 	}
 	assert_int_equal(vm_event_read(PAGE_MKWRITE), 2);
 	assert_int_equal(vm_event_read(NR_FOLL_PIN_ACQUIRED), 2);
-	assert_false(page_dma_pinned(pages[0]));
+	assert_false(page_maybe_dma_pinned(pages[0]));
 
 	put_user_page(pages[0]);
 	put_user_page(pages[1]);

@@ -31,7 +31,7 @@ static void pin_takes_page_off_lru_with_count_1_in_lru_words(void **state)
 	struct page *page = pinned_page(tm, &addr);
 
 	assert_true(PageDmaPinned(page));
-	assert_true(page_dma_pinned(page));
+	assert_true(page_maybe_dma_pinned(page));
 	/* The flag and the count overlay page->lru; bit 0 is left alone. */
 	assert_int_equal(page->dma_pinned_flags, PAGE_DMA_PINNED);
 	assert_int_equal(page->dma_pinned_flags & 1, 0);
@@ -96,7 +96,7 @@ static void unpin_to_zero_clears_flag_and_puts_back_on_lru(void **state)
 
 	put_user_page(page);
 	assert_false(PageDmaPinned(page));
-	assert_false(page_dma_pinned(page));
+	assert_false(page_maybe_dma_pinned(page));
 	assert_true(PageLRU(page));
 	assert_true(page_on_lru_list(page, LRU_INACTIVE_FILE));
 	assert_int_equal(page_count(page), 4);	/* cache, 2 PTEs, buffers */

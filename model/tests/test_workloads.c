@@ -31,11 +31,20 @@ static const struct {
 	bool free;
 } workloads[] = {
 	{ "tests/scenarios/partial-dma-1k.ini", true, true },
-	{ "tests/scenarios/two-devices.ini", true, true },
+	/*
+	 * Not free-running, the three that store into pages a device holds
+	 * or has just released while the flusher runs: under the seed a
+	 * store through the PTE that cleaning writeback skipped dirties
+	 * nothing, and the fsync can return without it (fsync-after-skip;
+	 * after a release, the put_user_pages_dirty_lock() race of the
+	 * README's findings).  On a loaded host, an ASan run lost 5,865
+	 * bytes of clean-release and a TSan run 4,073 of store-dma-same-bytes.
+	 */
+	{ "tests/scenarios/two-devices.ini", true, false },
 	{ "tests/scenarios/truncate-zero-pinned.ini", false, true },
-	{ "tests/scenarios/clean-release.ini", false, true },
+	{ "tests/scenarios/clean-release.ini", false, false },
 	{ "tests/scenarios/gup-near-limit.ini", false, false },
-	{ "tests/scenarios/store-dma-same-bytes.ini", false, true },
+	{ "tests/scenarios/store-dma-same-bytes.ini", false, false },
 };
 
 static const char *const strategies[] = { "fifo", "random", "pct:2", "pct:3" };

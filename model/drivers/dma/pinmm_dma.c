@@ -26,8 +26,34 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		unsigned long start, unsigned long nr_pages, bool longterm,
 		bool write)
 {
-	unsigned int flags = (write ? FOLL_WRITE : 0) |
-			     (longterm ? FOLL_LONGTERM : 0);
+	return dma_dev_pin_flags(dev, mm, start, nr_pages,
+				 (write ? FOLL_WRITE : 0) |
+				 (longterm ? FOLL_LONGTERM : 0));
+}
+
+/* Put what a pin of @flags got: unpin, or put plain references. */
+static void dma_dev_put_pages(struct page **pages, unsigned long n,
+			      unsigned int flags, bool dirty)
+{
+	if (!(flags & FOLL_GET)) {
+		if (dirty)
+			put_user_pages_dirty_lock(pages, n);
+		else
+			put_user_pages(pages, n);
+		return;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		if (dirty)
+			set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
+	}
+}
+
+int dma_dev_pin_flags(struct dma_dev *dev, struct mm_struct *mm,
+		      unsigned long start, unsigned long nr_pages,
+		      unsigned int flags)
+{
+	bool write = flags & FOLL_WRITE;
 	long got;
 
 	if (dev->pinned) {
@@ -47,7 +73,7 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		for (long i = 0; i < got; i++)
 			trace_dma_unmap_page(dev->pages[i], write);
 		if (got > 0)
-			put_user_pages(dev->pages, (unsigned long)got);
+			dma_dev_put_pages(dev->pages, (unsigned long)got, flags, false);
 		free(dev->pages);
 		dev->pages = NULL;
 		pr_err("pinmm_dma %s: get_user_pages: %ld of %lu pages\n",
@@ -60,8 +86,9 @@ int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 	dev->mm = mm;
 	dev->start = start;
 	dev->nr_pages = nr_pages;
-	dev->longterm = longterm;
+	dev->longterm = flags & FOLL_LONGTERM;
 	dev->write = write;
+	dev->plain = flags & FOLL_GET;
 	dev->pinned = true;
 	return 0;
 }
@@ -121,10 +148,8 @@ int dma_dev_release(struct dma_dev *dev, bool dirty)
 	trace_span_begin("release", NULL, dirty);
 	for (unsigned long i = 0; i < dev->nr_pages; i++)
 		trace_dma_release_begin(dev->pages[i], dirty);
-	if (dirty)
-		put_user_pages_dirty_lock(dev->pages, dev->nr_pages);
-	else
-		put_user_pages(dev->pages, dev->nr_pages);
+	dma_dev_put_pages(dev->pages, dev->nr_pages,
+			  dev->plain ? FOLL_GET : 0, dirty);
 	for (unsigned long i = 0; i < dev->nr_pages; i++)
 		trace_dma_release(dev->pages[i], dirty);
 	trace_span_end("release", NULL, dirty);

@@ -7,7 +7,10 @@
  * buffers with page_buffers(), whose BUG_ON(!PagePrivate(page)) fires when
  * a page was dirtied after reclaim dropped its buffers.  This is ext4 as in
  * Linux 4.4, the kernel of the report; ext4 turned that BUG into a warning
- * and a silent skip only in 2022.
+ * and a silent skip only in 2022, which the 6.12 policies run instead
+ * (ext4_writepage_without_buffers()).  Under bounce, data-integrity
+ * writeback of a pinned page submits a stable copy of it, as ext4's fscrypt
+ * path submits its ciphertext (ext4_stable_copy()).
  *
  * Page faults and ->page_mkwrite are serialised against truncate and hole
  * punching by i_mmap_sem, as in Linux 4.18 (EXT4_I(inode)->i_mmap_sem;
@@ -31,6 +34,7 @@
 #include <linux/tracepoint.h>
 #include <linux/writeback.h>
 
+#include "../../mm/pin_policy.h"
 #include "ext4.h"
 
 sector_t ext4_bmap(struct inode *inode, sector_t iblock)
@@ -118,21 +122,81 @@ static int ext4_readpage(struct file *file, struct page *page)
 }
 
 /*
+ * bounce: the stable copy of a page a device may be writing, written in
+ * the page's place by data-integrity writeback.  ext4's fscrypt path does
+ * the same with its ciphertext (ext4_bio_write_folio() submits a bounce
+ * page; ext4_finish_bio() frees it and ends writeback on the page cache
+ * page): the copy is taken here, with the page locked, and what the device
+ * writes after it stays dirty in the page for the next writeback.  Like
+ * fscrypt's first bounce page, data integrity needs it to make progress:
+ * the allocation reclaims and retries.
+ */
+static struct page *ext4_stable_copy(struct page *page)
+{
+	struct page *copy = alloc_page(GFP_NOFS);
+
+	if (!copy)
+		return NULL;
+	data_race_begin();	/* the device may be writing the page */
+	memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+	data_race_end();
+	count_vm_event(BOUNCE_COPIES);
+	count_vm_events(BOUNCE_BYTES, PAGE_SIZE);
+	trace_event("bounce_copy", page, page_to_pfn(copy));
+	return copy;
+}
+
+/*
+ * What bounce assumes about space (Dave Chinner's question of 2023): a
+ * page that stays dirty never goes clean and dirty again, so
+ * ->page_mkwrite() never reserves its blocks again.  They were mapped
+ * when the pin faulted the page in for write; a dirty buffer inside
+ * i_size without a block would be dropped here, silently.  Say so.
+ */
+static void ext4_stable_copy_check_space(struct page *page, unsigned int len)
+{
+	struct buffer_head *bh, *head = page_buffers(page);
+	unsigned int block_start = 0;
+
+	bh = head;
+	do {
+		if (block_start < len && buffer_dirty(bh) &&
+		    WARN(!buffer_mapped(bh),
+			 "bounce: page %lu of a pinned range has a dirty block without space",
+			 page->index))
+			return;
+		block_start += (unsigned int)bh->b_size;
+		bh = bh->b_this_page;
+	} while (bh != head);
+}
+
+/*
  * Write the dirty, mapped buffers of [0, len) of a locked page: the page
  * goes under writeback, is unlocked, and each buffer is submitted; the last
- * completion ends the page's writeback.  (ext4_bio_write_page().)
+ * completion ends the page's writeback.  (ext4_bio_write_page().)  The
+ * bytes come from the page, or from a stable copy of it when writeback
+ * says so (bounce), which leaves the page and what it wrote dirty.
  */
 static int ext4_bio_write_page(struct page *page, unsigned int len,
 			       struct writeback_control *wbc)
 {
 	struct buffer_head *bh, *head;
+	struct page *copy = NULL;
 	unsigned int block_start;
 	int nr_submitted = 0;
 	int ret = 0;
 
-	(void)wbc;
 	BUG_ON(!PageLocked(page));
 	BUG_ON(PageWriteback(page));
+	/*
+	 * Asked again now that the PTEs are clean: a pin that came after
+	 * clear_page_dirty_for_io() asked is too late to skip the page for,
+	 * but not to write a copy of it.
+	 */
+	if (writeback_pinned(page, wbc->sync_mode) != PINNED_WB_WRITE) {
+		ext4_stable_copy_check_space(page, len);
+		copy = ext4_stable_copy(page);
+	}
 	set_page_writeback(page);
 	ClearPageError(page);
 
@@ -152,17 +216,29 @@ static int ext4_bio_write_page(struct page *page, unsigned int len,
 				mark_buffer_async_write(bh);
 			else
 				unlock_buffer(bh);
+			/* A stable copy leaves what it writes dirty. */
+			if (copy)
+				set_buffer_dirty(bh);
 		}
 		block_start += (unsigned int)bh->b_size;
 		bh = bh->b_this_page;
 	} while (bh != head);
+	/*
+	 * The device may go on writing the page after the copy, and nothing
+	 * would tell the filesystem: keep it dirty for the next writeback.
+	 */
+	if (copy)
+		__set_page_dirty_nobuffers(page);
+	trace_writeback_page_io(page, page_address(copy ? copy : page));
 	unlock_page(page);
 
 	do {
 		struct buffer_head *next = bh->b_this_page;
 
 		if (buffer_async_write(bh)) {
-			int err = submit_bh(REQ_OP_WRITE, bh);
+			int err = copy ? submit_bh_copy(bh, (char *)page_address(copy) +
+								    bh_offset(bh)) :
+					 submit_bh(REQ_OP_WRITE, bh);
 
 			if (err && !ret)
 				ret = err;
@@ -172,9 +248,32 @@ static int ext4_bio_write_page(struct page *page, unsigned int len,
 	} while (bh != head);
 	if (!nr_submitted)
 		end_page_writeback(page);
+	if (copy)
+		put_page(copy);
 	count_vm_event(NR_WRITTEN);
 	trace_event("writepage", page, nr_submitted);
 	return ret;
+}
+
+/*
+ * Linux 6.12 (mpage_prepare_extent_to_map(), since 2022): a dirty page
+ * without buffers was dirtied behind the filesystem's back.  Warn, clear
+ * its dirty state and skip it: what was in it never reaches the disk.
+ * (6.12 looks before folio_clear_dirty_for_io(); the model's ->writepage
+ * sees the page after it, so its PTEs are already clean: the same loss.)
+ */
+int ext4_writepage_without_buffers(struct page *page,
+				   struct writeback_control *wbc)
+{
+	struct inode *inode = page->mapping->host;
+
+	pr_warn("EXT4-fs warning (device pinmm): mpage_prepare_extent_to_map: inode #%lu: comm %s: page %lu does not have buffers attached\n",
+		inode->i_ino, current ? current->comm : "?", page->index);
+	count_vm_event(WRITEPAGE_NO_BUFFERS);
+	trace_event("writepage_no_buffers", page, 0);
+	cancel_dirty_page(page);
+	unlock_page(page);
+	return 0;
 }
 
 static int ext4_writepage(struct page *page, struct writeback_control *wbc)
@@ -188,6 +287,8 @@ static int ext4_writepage(struct page *page, struct writeback_control *wbc)
 		len = (unsigned int)(size & ~PAGE_MASK);
 	else
 		len = PAGE_SIZE;
+	if (!page_has_buffers(page) && pin_ops.writepage_without_buffers)
+		return pin_ops.writepage_without_buffers(page, wbc);
 	page_bufs = page_buffers(page);
 	(void)page_bufs;
 	if (page_offset(page) >= size) {
@@ -344,6 +445,16 @@ static int ext4_setattr(struct inode *inode, struct iattr *attr)
 	return 0;
 }
 
+/*
+ * Linux 6.12 (ext4_truncate_page_cache_block_range() in 6.12.117): the
+ * punch writes the range out only for data=journal, which the model does
+ * not have; the pages are dropped dirty, pinned or not.
+ */
+bool ext4_punch_hole_writes_back(struct inode *inode)
+{
+	return false;
+}
+
 /* fallocate(FALLOC_FL_PUNCH_HOLE): drop the cache, free whole blocks. */
 static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 {
@@ -358,8 +469,10 @@ static int ext4_punch_hole(struct inode *inode, loff_t offset, loff_t length)
 		length = i_size_read(inode) - offset;
 	if (length <= 0)
 		goto out;
-	/* Write out the dirty pages of the range first, as ext4 does. */
-	if (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
+	/* Write out the dirty pages of the range first, as 2018's ext4 did. */
+	if ((!pin_ops.punch_hole_writes_back ||
+	     pin_ops.punch_hole_writes_back(inode)) &&
+	    mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY))
 		filemap_write_and_wait_range(inode->i_mapping, offset,
 					     offset + length - 1);
 	/*

@@ -92,6 +92,12 @@ static inline unsigned long page_private(const struct page *page)
 	})
 #define page_has_buffers(page) PagePrivate(page)
 
+/* Where the buffer's bytes start in its page. */
+static inline unsigned long bh_offset(const struct buffer_head *bh)
+{
+	return (unsigned long)(bh->b_data - (char *)page_address(bh->b_page));
+}
+
 typedef int(get_block_t)(struct inode *inode, sector_t iblock,
 			 struct buffer_head *bh_result, int create);
 
@@ -110,6 +116,7 @@ void lock_buffer(struct buffer_head *bh);
 void unlock_buffer(struct buffer_head *bh);
 void wait_on_buffer(struct buffer_head *bh);
 int submit_bh(int op, struct buffer_head *bh);
+int submit_bh_copy(struct buffer_head *bh, char *data);
 int block_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf,
 		       get_block_t get_block);
 int __block_write_begin(struct page *page, loff_t pos, unsigned int len,

@@ -20,6 +20,7 @@ struct dma_dev {
 	bool pinned;
 	bool longterm;
 	bool write;			/* pinned with FOLL_WRITE */
+	bool plain;			/* FOLL_GET: references, not a pin */
 	u64 pattern_seq;		/* for the bytes each burst writes */
 };
 
@@ -27,6 +28,14 @@ void dma_dev_init(struct dma_dev *dev, const char *name);
 int dma_dev_pin(struct dma_dev *dev, struct mm_struct *mm,
 		unsigned long start, unsigned long nr_pages, bool longterm,
 		bool write);
+/*
+ * The same with get_user_pages() flags: FOLL_GET takes plain references,
+ * as a driver not converted to pin_user_pages() does, and the release
+ * then puts them with set_page_dirty_lock() and put_page().
+ */
+int dma_dev_pin_flags(struct dma_dev *dev, struct mm_struct *mm,
+		      unsigned long start, unsigned long nr_pages,
+		      unsigned int gup_flags);
 int dma_dev_write(struct dma_dev *dev, unsigned long offset, size_t len,
 		  u64 seed);
 int dma_dev_release(struct dma_dev *dev, bool dirty);

@@ -183,7 +183,7 @@ void exit_mmap(struct mm_struct *mm);
 
 /* get_user_pages and its release (mm/gup.c). */
 #define FOLL_WRITE 0x01
-#define FOLL_GET 0x04
+#define FOLL_GET 0x04	/* plain references, not a pin (see mm/gup.c) */
 #define FOLL_LONGTERM 0x10000
 #define FOLL_PIN 0x40000
 
@@ -193,7 +193,6 @@ long get_user_pages(struct mm_struct *mm, unsigned long start,
 void put_user_page(struct page *page);
 void put_user_pages_dirty_lock(struct page **pages, unsigned long npages);
 void put_user_pages(struct page **pages, unsigned long npages);
-bool page_dma_pinned(struct page *page);
 
 /* Truncation (mm/truncate.c). */
 struct inode;

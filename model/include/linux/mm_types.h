@@ -32,7 +32,8 @@ struct page {
 				/* On an LRU list, on the free list, or on a
 				 * reclaimer's private isolation list. */
 				struct list_head lru;
-				/* Seed policy: a pinned page is on no list. */
+				/* Seed policy: a pinned page is on no list
+				 * (mm/pin_policy.h). */
 				struct {
 					unsigned long dma_pinned_flags;
 					atomic_t dma_pinned_count;
@@ -49,10 +50,6 @@ struct page {
 };
 
 static_assert(sizeof(struct page) == 64, "struct page must be 64 bytes");
-
-/* page->dma_pinned_flags (seed policy). */
-#define PAGE_DMA_PINNED 0x2UL
-#define PAGE_DMA_PINNED_FLAGS (PAGE_DMA_PINNED)
 
 /* Page-table entries: x86's bit positions. */
 typedef struct {

@@ -42,7 +42,7 @@ typedef struct pglist_data {
 	spinlock_t lru_lock;
 	struct lruvec lruvec;
 	unsigned long nr_isolated_file;	/* under lru_lock */
-	spinlock_t pinned_dma_lock;	/* seed: zone_gup_lock() */
+	spinlock_t pinned_dma_lock;	/* seed: zone_gup_lock() (mm/pin_policy.h) */
 	struct wait_queue_head kswapd_wait;
 	struct task_struct *kswapd;
 	bool kswapd_wakeup;		/* under kswapd_wait.lock */
@@ -51,11 +51,5 @@ typedef struct pglist_data {
 extern struct pglist_data *node_data[MAX_NUMNODES];
 extern int nr_online_nodes;
 #define NODE_DATA(nid) (node_data[(nid)])
-
-
-static inline spinlock_t *zone_gup_lock(struct zone *zone)
-{
-	return &zone->zone_pgdat->pinned_dma_lock;
-}
 
 #endif /* _LINUX_MMZONE_H */

@@ -76,29 +76,4 @@ static inline int page_to_nid(const struct page *page)
 	return (int)(READ_ONCE(page->flags) >> NODES_PGSHIFT);
 }
 
-/*
- * Seed policy: the pinned flag lives in page->dma_pinned_flags, the first
- * word of page->lru.  On a list that word is an aligned pointer, so bit 1
- * reads as clear; it may be read without a lock for that reason.
- */
-static inline bool PageDmaPinnedFlags(const struct page *page)
-{
-	return READ_ONCE(page->dma_pinned_flags) & PAGE_DMA_PINNED_FLAGS;
-}
-
-static inline bool PageDmaPinned(const struct page *page)
-{
-	return READ_ONCE(page->dma_pinned_flags) & PAGE_DMA_PINNED;
-}
-
-static inline void SetPageDmaPinned(struct page *page)
-{
-	WRITE_ONCE(page->dma_pinned_flags, PAGE_DMA_PINNED);
-}
-
-static inline void ClearPageDmaPinned(struct page *page)
-{
-	WRITE_ONCE(page->dma_pinned_flags, 0);
-}
-
 #endif /* _LINUX_PAGE_FLAGS_H */

@@ -40,18 +40,11 @@ enum ttu_flags {
 
 bool try_to_unmap(struct page *page, enum ttu_flags flags);
 
-/* The per-VMA work of page_mkclean(), one per policy. */
+/* The per-VMA work of page_mkclean(): what it found. */
 struct page_mkclean_info {
 	int cleaned;
 	int skipped;
 	bool skip_pinned_pages;
 };
-
-bool page_mkclean_one(struct page *page, struct vm_area_struct *vma,
-		      unsigned long address, void *arg);
-bool page_mkclean_one_pinned(struct page *page, struct vm_area_struct *vma,
-			     unsigned long address, void *arg);
-int page_mkclean_ptes(struct page *page, struct vm_area_struct *vma,
-		      unsigned long address);
 
 #endif /* _LINUX_RMAP_H */

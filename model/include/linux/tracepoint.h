@@ -32,6 +32,7 @@
 
 struct page;
 struct inode;
+struct block_device;
 struct super_block;
 
 #define TRACEPOINT_MAX_PROBES 4
@@ -137,6 +138,27 @@ DECLARE_TRACE(dma_release, TP_PROTO(struct page *page, bool dirty),
 
 /* write_cache_pages() is about to call ->writepage for @page. */
 DECLARE_TRACE(wbc_writepage, TP_PROTO(struct page *page), TP_ARGS(page));
+
+/*
+ * The filesystem took the bytes it will write for @page: @data is the
+ * page's frame, or a stable copy of it taken now.  The page is under
+ * writeback until its I/O ends.
+ */
+DECLARE_TRACE(writeback_page_io, TP_PROTO(struct page *page, const void *data),
+	      TP_ARGS(page, data));
+
+/*
+ * @bdev wrote @len bytes from @data (inside @page's frame or its stable
+ * copy) at byte @offset, which now holds them.
+ */
+DECLARE_TRACE(block_write_page,
+	      TP_PROTO(struct block_device *bdev, struct page *page,
+		       const void *data, size_t len, u64 offset),
+	      TP_ARGS(bdev, page, data, len, offset));
+
+/* page_maybe_dma_pinned() answered @pinned: the observers know the truth. */
+DECLARE_TRACE(page_maybe_dma_pinned, TP_PROTO(struct page *page, bool pinned),
+	      TP_ARGS(page, pinned));
 
 /*
  * The file range [lstart, lend] (lend -1: to the end) is being truncated or

@@ -44,6 +44,7 @@
 	X(MKCLEAN_PINNED_WAIT_LOOPS, "mkclean_pinned_wait_loops")              \
 	X(WB_SYNC_ALL_WAITED_UNPIN, "wb_sync_all_waited_unpin")                \
 	X(UNSTABLE_WRITES, "unstable_writes")                                  \
+	X(PINNED_WRITES, "pinned_writes")                                      \
 	X(WRITEPAGE_NO_BUFFERS, "writepage_no_buffers")                        \
 	X(DMA_BURSTS, "dma_bursts")                                            \
 	X(DMA_BYTES, "dma_bytes")                                              \
@@ -55,6 +56,12 @@
 	X(FSYNC_CALLS, "fsync_calls")                                          \
 	X(FSYNC_WAITED_UNPIN, "fsync_waited_unpin")                            \
 	X(PIN_FALSE_POSITIVE, "pin_false_positive")                            \
+	X(RECLAIM_PINNED_KEPT, "reclaim_pinned_kept")                          \
+	X(FOLL_LONGTERM_REFUSED, "foll_longterm_refused")                      \
+	X(WRITEBACK_SKIPPED, "writeback_skipped")                              \
+	X(BOUNCE_COPIES, "bounce_copies")                                      \
+	X(BOUNCE_BYTES, "bounce_bytes")                                        \
+	X(UNSTABLE_BYTES, "unstable_bytes")                                    \
 	X(LOCKDEP_INVERSIONS, "lockdep_inversions")
 
 #define VM_EVENT_ENUM(e, name) e,

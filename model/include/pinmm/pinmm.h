@@ -104,6 +104,10 @@ struct pinmm_result {
 	char *flight;		/* the last events before a failure, malloc'ed */
 	int nr_counters;
 	struct pinmm_counter *counters;	/* malloc'ed */
+	/* How long each fsync that returned took, in the run's clock (model
+	 * time in deterministic mode), in us, oldest first. */
+	int nr_fsyncs;
+	uint64_t *fsync_us;		/* malloc'ed */
 	/*
 	 * A digest of how the run ended: verdict, oops, hang class, bytes
 	 * lost, counters and the device's bytes of every checked file.
@@ -277,6 +281,67 @@ int pinmm_replay(const struct pinmm_schedule *s, const struct pinmm_options *opt
 /* Shrink @s to fewer preemptions with the same verdict (and BUG line). */
 int pinmm_minimize(const struct pinmm_schedule *s, struct pinmm_schedule *out,
 		   char *err, size_t len);
+
+/*
+ * The designs side by side (pinmm compare): every scenario under every
+ * policy, @seeds deterministic runs each (model time: the same numbers on
+ * any machine), summed per cell.
+ */
+struct pinmm_compare_cell {
+	char scenario[64];
+	char policy[32];
+	int runs;
+	int verdicts[PINMM_ERROR + 1];	/* runs per verdict */
+	/* The cell's verdict: the most severe one its runs reached. */
+	enum pinmm_verdict verdict;
+	char why[200];			/* that verdict's first run, in words */
+	long long bytes_lost;		/* after the final sync, all runs */
+	long long fsync_lost;		/* bytes fsyncs promised and missed */
+	int fsync_misses;		/* runs where an fsync broke its promise */
+	long unstable_writes;		/* pages written while pinned for write */
+	long unstable_bytes;		/* bytes on the disk writeback never took */
+	long unpin_waits;		/* waits for an unpin */
+	long refused_pins;		/* long-term writable pins refused */
+	long pin_false_positives;
+	long bounce_copies;
+	long bounce_bytes;
+	int nr_fsyncs;			/* fsyncs that returned, all runs */
+	uint64_t fsync_p50_us, fsync_p99_us;	/* their latency, model time */
+};
+
+/* The scenarios of docs/catalog.md that the model runs, NULL-terminated. */
+const char *const *pinmm_catalog_names(void);
+
+enum pinmm_compare_format {
+	PINMM_COMPARE_TABLE,
+	PINMM_COMPARE_MARKDOWN,
+	PINMM_COMPARE_JSON,
+};
+
+struct pinmm_compare_options {
+	int seeds;			/* runs per cell (seeds first_seed...) */
+	uint64_t first_seed;
+	const char *strategy;		/* det strategy; NULL: random */
+	/* Called after each cell, for progress. */
+	void (*progress)(const struct pinmm_compare_cell *cell, void *arg);
+	void *arg;
+};
+
+/*
+ * Fill @cells[s * nr_policies + p] for each scenario s and policy p.
+ * Returns 0, or -1 with a message in @err (an unknown name, a scenario file
+ * that does not parse, a run that could not be set up).
+ */
+int pinmm_compare(const char *const *scenarios, int nr_scenarios,
+		  const char *const *policies, int nr_policies,
+		  const struct pinmm_compare_options *opts,
+		  struct pinmm_compare_cell *cells, char *err, size_t len);
+void pinmm_compare_print(FILE *out, const struct pinmm_compare_cell *cells,
+			 int nr, const struct pinmm_compare_options *opts,
+			 enum pinmm_compare_format format);
+/* A PNG of fsync latency per design and scenario, drawn by gnuplot. */
+int pinmm_compare_plot(const char *png, const struct pinmm_compare_cell *cells,
+		       int nr, char *err, size_t len);
 
 /* A counter of a result by name; -1 if there is none of that name. */
 long pinmm_result_counter(const struct pinmm_result *result, const char *name);

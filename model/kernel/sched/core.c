@@ -388,7 +388,12 @@ noinline void *kthread(void *arg)
 	return NULL;
 }
 
-static struct task_struct *task_alloc(const char *name)
+/*
+ * @flags are set before the task joins task_list, under tasks_lock: a
+ * for_each_task() walker (the harness stopping kernel threads) reads them
+ * under that lock, and must never see a kernel thread without PF_KTHREAD.
+ */
+static struct task_struct *task_alloc(const char *name, unsigned int flags)
 {
 	struct task_struct *t = calloc(1, sizeof(*t));
 
@@ -409,18 +414,31 @@ static struct task_struct *task_alloc(const char *name)
 	u64 s = sched_seed ^ ((u64)t->pid << 32);
 
 	t->rng = splitmix64(&s);
+	t->flags = flags;
 	list_add_tail(&t->tasks, &task_list);
 	pthread_mutex_unlock(&tasks_lock);
 	return t;
 }
 
-struct task_struct *task_create(void (*fn)(void *), void *arg, const char *name)
+static struct task_struct *task_create_flags(void (*fn)(void *), void *arg,
+					     const char *name, unsigned int flags)
 {
-	struct task_struct *t = task_alloc(name);
+	struct task_struct *t = task_alloc(name, flags);
 
 	t->fn = fn;
 	t->arg = arg;
 	return t;
+}
+
+struct task_struct *task_create(void (*fn)(void *), void *arg, const char *name)
+{
+	return task_create_flags(fn, arg, name, 0);
+}
+
+/* As the kernel's: a kernel thread, created stopped; task_start() runs it. */
+struct task_struct *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	return task_create_flags(fn, arg, name, PF_KTHREAD);
 }
 
 void task_start(struct task_struct *t)
@@ -442,9 +460,8 @@ void task_start(struct task_struct *t)
 
 struct task_struct *kthread_run(void (*fn)(void *), void *arg, const char *name)
 {
-	struct task_struct *t = task_create(fn, arg, name);
+	struct task_struct *t = kthread_create(fn, arg, name);
 
-	t->flags |= PF_KTHREAD;
 	task_start(t);
 	return t;
 }
@@ -498,7 +515,7 @@ void kthread_stop_nowait(struct task_struct *t)
 
 struct task_struct *task_adopt_current(const char *name)
 {
-	struct task_struct *t = task_alloc(name);
+	struct task_struct *t = task_alloc(name, 0);
 
 	t->adopted = true;
 	t->thread = pthread_self();
