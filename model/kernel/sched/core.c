@@ -441,6 +441,16 @@ struct task_struct *kthread_create(void (*fn)(void *), void *arg, const char *na
 	return task_create_flags(fn, arg, name, PF_KTHREAD);
 }
 
+/*
+ * The same with more PF_ flags, set before anyone can see the task: the
+ * harness reads every task's flags to stop the kernel threads.
+ */
+struct task_struct *kthread_create_flags(void (*fn)(void *), void *arg,
+					 const char *name, unsigned int flags)
+{
+	return task_create_flags(fn, arg, name, PF_KTHREAD | flags);
+}
+
 void task_start(struct task_struct *t)
 {
 	int err;
