@@ -15,9 +15,9 @@
  * Locking: the per-pfn counts, and the bits of the bytes a CPU stored (a
  * store and the I/O's check of them race), are atomics, read racily where
  * a page pinned or unpinned at that moment may count either way, as in the
- * kernel.  A
- * page's snapshot is written when its writeback takes it and read by its
- * own I/O: PG_writeback keeps a second writeback of the page out between.
+ * kernel.  A page's snapshot is written when its writeback takes it and
+ * read by its own I/O: PG_writeback keeps a second writeback of the page
+ * out between.
  */
 #include <errno.h>
 #include <stdlib.h>
