@@ -31,8 +31,10 @@ floor_free=$(free_rate idle vanilla 300)
 printf 'floor (idle): %s schedules/s deterministic, %s runs/s free-running\n\n' \
 	"$floor_det" "$floor_free"
 printf '%-16s %-8s %-8s %12s %8s\n' scenario policy mode per-second ratio
+# dpor: the search's own cost (a step record, races after each run) on top.
 for row in "seed-bug seed pct:3 5000" "seed-bug vanilla pct:2 2000" \
-	   "baseline seed pct:3 300" "multi-pin seed pct:3 1000"; do
+	   "baseline seed pct:3 300" "multi-pin seed pct:3 1000" \
+	   "seed-bug-small seed dpor 3000"; do
 	set -- $row
 	r=$(det "$1" "$2" "$3" "$4")
 	printf '%-16s %-8s %-8s %12s %8s\n' "$1" "$2" "det" "$r" \

@@ -1,12 +1,12 @@
 #!/bin/bash
-# Install the Debian packages the model needs, only those that are missing,
-# and make bench's: fio (run by the UML guest, whose root is this host's)
-# and gnuplot-nox (the plots). linux/build.sh installs what the kernel
-# build needs.
+# Install the Debian packages the model needs, only those that are missing:
+# with make bench's fio (run by the UML guest, whose root is this host's),
+# gnuplot-nox (the plots) and GNU parallel (exploration shards).
+# linux/build.sh installs what the kernel build needs.
 set -euo pipefail
 
 packages=(gcc make pkg-config python3 libjson-c-dev libdw-dev libcmocka-dev libinih-dev clang libclang-rt-14-dev
-	fio gnuplot-nox)
+	fio gnuplot-nox parallel)
 
 missing=()
 for p in "${packages[@]}"; do

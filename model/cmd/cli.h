@@ -35,6 +35,7 @@ struct cli {
 	bool keep_going;
 	bool no_reduction;
 	const char *out;
+	const char *summary;
 	bool minimize;
 	uint64_t seeds;			/* compare: runs per cell */
 	bool markdown;

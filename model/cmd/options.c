@@ -181,6 +181,12 @@ static int set_out(struct cli *c, const char *v)
 	return writable_path("--out", v);
 }
 
+static int set_summary(struct cli *c, const char *v)
+{
+	c->summary = v;
+	return writable_path("--summary", v);
+}
+
 static int set_minimize(struct cli *c, const char *v)
 {
 	c->minimize = true;
@@ -234,6 +240,7 @@ static const struct cli_option {
 	{ "keep-going", 'k', false, EXPLORE, set_keep_going },
 	{ "no-reduction", 'R', false, EXPLORE, set_no_reduction },
 	{ "out", 'o', true, EXPLORE | REPLAY, set_out },
+	{ "summary", 'y', true, EXPLORE, set_summary },
 	{ "minimize", 'm', false, REPLAY, set_minimize },
 	{ "seeds", 'N', true, COMPARE, set_seeds },
 	{ "markdown", 'M', false, COMPARE, set_markdown },

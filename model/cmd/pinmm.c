@@ -6,6 +6,8 @@
  *             [--sched free|det] [--strategy S] [--trace FILE]
  *   pinmm explore NAME|FILE [--policy P] --strategy S [--schedules N]
  *             [--shard I/N] [--keep-going] [--out PREFIX] [--no-reduction]
+ *             [--summary FILE]
+ *   pinmm merge SUMMARY...
  *   pinmm replay FILE [--minimize] [--out FILE] [--json] [--trace FILE]
  *   pinmm compare [SCENARIO...] [--seeds N] [--json|--markdown] [--plot PNG]
  *   pinmm list
@@ -30,10 +32,11 @@ static const char usage[] =
 	"                          [--json] [--hung-timeout US] [--verbose]\n"
 	"                          [--sched free|det] [--strategy fifo|random|pct:D]\n"
 	"                          [--strategy-seed N] [--trace FILE]\n"
-	"       pinmm explore SCENARIO [--policy P] [--seed N] --strategy random|pct:D|dfs:B\n"
+	"       pinmm explore SCENARIO [--policy P] [--seed N] --strategy random|pct:D|dfs:B|dpor\n"
 	"                          [--schedules N] [--first N] [--shard I/N]\n"
 	"                          [--keep-going] [--out PREFIX] [--hung-timeout US]\n"
-	"                          [--no-reduction]\n"
+	"                          [--no-reduction] [--summary FILE]\n"
+	"       pinmm merge SUMMARY...  add up the shards of one exploration\n"
 	"       pinmm replay SCHEDULE [--minimize] [--out FILE] [--json] [--trace FILE] [-v]\n"
 	"       pinmm compare [SCENARIO...] [--seeds N] [--seed FIRST] [--strategy S]\n"
 	"                          [--json|--markdown] [--plot FILE.png]\n"
@@ -222,6 +225,45 @@ static void explore_progress(const struct pinmm_explore_status *st, void *arg)
 		(unsigned long long)st->failures);
 }
 
+/* What an exploration (or the merged shards of one) found; its exit status. */
+static int print_explored(const char *scenario, const char *policy,
+			  const char *strategy, unsigned int shard,
+			  unsigned int shards, const struct pinmm_explore_status *st)
+{
+	printf("%s under %s, strategy %s", scenario, policy, strategy);
+	if (shards > 1)
+		printf(", shard %u/%u", shard, shards);
+	printf(": %llu schedules in %.1f s (%.0f/s), at most %llu choice points a run\n",
+	       (unsigned long long)st->explored, st->elapsed_s,
+	       st->elapsed_s > 0 ? (double)st->explored / st->elapsed_s : 0.0,
+	       (unsigned long long)st->max_choice_points);
+	printf("verdicts:");
+	for (int i = 0; i <= PINMM_ERROR; i++)
+		if (st->verdicts[i])
+			printf(" %s %llu", pinmm_verdict_name(i),
+			       (unsigned long long)st->verdicts[i]);
+	printf("\n");
+	printf("end states: %llu distinct (digest %016llx)\n",
+	       (unsigned long long)st->end_states,
+	       (unsigned long long)st->end_state_sum);
+	if (!strncmp(strategy, "dfs:", 4))
+		printf("search %s\n", st->exhausted ? "complete: every schedule within the bound was run" :
+						     "stopped before the end of the tree");
+	if (!strcmp(strategy, "dpor"))
+		printf("search %s (%llu races reversed)\n",
+		       st->exhausted ? "complete: every trace was run, with no bound" :
+				      "stopped before the end of the tree",
+		       (unsigned long long)st->races);
+	if (st->failures)
+		printf("%llu failing schedules; the first (%s) is in %s\n"
+		       "replay it with: pinmm replay %s\n",
+		       (unsigned long long)st->failures, st->first_verdict,
+		       st->first_failure, st->first_failure);
+	else
+		printf("no failure found\n");
+	return st->failures ? 1 : 0;
+}
+
 static int cmd_explore(int argc, char **argv)
 {
 	struct cli c = { .policy = "vanilla", .seed = 1, .strategy = "pct:2",
@@ -236,8 +278,15 @@ static int cmd_explore(int argc, char **argv)
 		return usage_error("%s", "explore: which scenario? ('pinmm list' shows them)");
 	if (c.argc > 1)
 		return usage_error("explore: unexpected argument '%s'", c.argv[1]);
+	/* dpor has no bound: its whole tree, unless told otherwise. */
+	if (!strcmp(c.strategy, "dpor") && !c.schedules_given)
+		c.schedules = 0;
+	if (c.no_reduction && strncmp(c.strategy, "dfs:", 4))
+		return usage_error("--no-reduction is for a dfs:B search, not %s",
+				   c.strategy);
 	/* Random and PCT schedules never run out: they need a number. */
-	if (!c.schedules && strncmp(c.strategy, "dfs:", 4))
+	if (!c.schedules && strncmp(c.strategy, "dfs:", 4) &&
+	    strcmp(c.strategy, "dpor"))
 		return usage_error("--schedules 0 (no cap) is for a dfs:B search, which ends; %s needs a number",
 				   c.strategy);
 	scenario = c.argv[0];
@@ -252,6 +301,7 @@ static int cmd_explore(int argc, char **argv)
 		.keep_going = c.keep_going,
 		.no_reduction = c.no_reduction,
 		.schedule_prefix = c.out,
+		.summary_path = c.summary,
 		.hung_task_timeout_us = c.hung_timeout,
 	};
 	o.progress = explore_progress;
@@ -264,33 +314,23 @@ static int cmd_explore(int argc, char **argv)
 	}
 	if (isatty(STDERR_FILENO))
 		fputc('\n', stderr);
-	printf("%s under %s, strategy %s", scenario, c.policy, o.strategy);
-	if (o.shards > 1)
-		printf(", shard %u/%u", o.shard, o.shards);
-	printf(": %llu schedules in %.1f s (%.0f/s), at most %llu choice points a run\n",
-	       (unsigned long long)st.explored, st.elapsed_s,
-	       st.elapsed_s > 0 ? (double)st.explored / st.elapsed_s : 0.0,
-	       (unsigned long long)st.max_choice_points);
-	printf("verdicts:");
-	for (int i = 0; i <= PINMM_ERROR; i++)
-		if (st.verdicts[i])
-			printf(" %s %llu", pinmm_verdict_name(i),
-			       (unsigned long long)st.verdicts[i]);
-	printf("\n");
-	printf("end states: %llu distinct (digest %016llx)\n",
-	       (unsigned long long)st.end_states,
-	       (unsigned long long)st.end_state_sum);
-	if (!strncmp(o.strategy, "dfs:", 4))
-		printf("search %s\n", st.exhausted ? "complete: every schedule within the bound was run" :
-						     "stopped before the end of the tree");
-	if (st.failures)
-		printf("%llu failing schedules; the first (%s) is in %s\n"
-		       "replay it with: pinmm replay %s\n",
-		       (unsigned long long)st.failures, st.first_verdict,
-		       st.first_failure, st.first_failure);
-	else
-		printf("no failure found\n");
-	return st.failures ? 1 : 0;
+	return print_explored(scenario, c.policy, o.strategy, o.shard, o.shards, &st);
+}
+
+/* pinmm merge SUMMARY...: the shards of one exploration, added up. */
+static int cmd_merge(int argc, char **argv)
+{
+	struct pinmm_shard_info info;
+	struct pinmm_explore_status st;
+
+	if (argc < 1)
+		return usage_error("%s", "merge: which summaries? (pinmm explore --summary FILE)");
+	if (pinmm_explore_merge((const char *const *)argv, argc, &info, &st)) {
+		fprintf(stderr, "pinmm: merge: %s\n", st.error);
+		return 2;
+	}
+	printf("%u shards merged\n", info.shards);
+	return print_explored(info.scenario, info.policy, info.strategy, 0, 1, &st);
 }
 
 static int cmd_replay(int argc, char **argv)
@@ -432,6 +472,8 @@ int main(int argc, char **argv)
 		return cmd_explore(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "merge"))
+		return cmd_merge(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list") && argc == 2)

@@ -12,7 +12,8 @@
  * each run follows a forced prefix and then never preempts; the next prefix
  * changes the deepest choice that still has an untried alternative within
  * B preemptions.  Sharding splits that tree by where a run first leaves
- * the default schedule (dfs_owner()).
+ * the default schedule (dfs_owner()).  dpor (dpor.c) walks its own tree,
+ * whose choices come from the races each run shows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #include <time.h>
 
 #include <pinmm/pinmm.h>
+
+#include "dpor.h"
+#include "end_states.h"
 
 static double now_s(void)
 {
@@ -31,59 +35,6 @@ static double now_s(void)
 }
 
 /* ---- exploration ---- */
-
-/*
- * The distinct end states (pinmm_result.end_state) seen so far: an open
- * addressing set of digests, 0 marking a free slot.
- */
-struct end_states {
-	uint64_t *slot;
-	size_t cap, nr;
-};
-
-static void end_states_free(struct end_states *set)
-{
-	free(set->slot);
-	memset(set, 0, sizeof(*set));
-}
-
-static bool end_states_grow(struct end_states *set)
-{
-	size_t cap = set->cap ? 2 * set->cap : 1024;
-	uint64_t *slot = calloc(cap, sizeof(*slot));
-
-	if (!slot)
-		return false;
-	for (size_t i = 0; i < set->cap; i++) {
-		size_t j = set->slot[i] & (cap - 1);
-
-		if (!set->slot[i])
-			continue;
-		while (slot[j])
-			j = (j + 1) & (cap - 1);
-		slot[j] = set->slot[i];
-	}
-	free(set->slot);
-	set->slot = slot;
-	set->cap = cap;
-	return true;
-}
-
-/* True when @h had not been seen. */
-static bool end_states_add(struct end_states *set, uint64_t h)
-{
-	size_t j;
-
-	h = h ? h : 1;
-	if (2 * (set->nr + 1) > set->cap && !end_states_grow(set))
-		return false;
-	for (j = h & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
-		if (set->slot[j] == h)
-			return false;
-	set->slot[j] = h;
-	set->nr++;
-	return true;
-}
 
 static void account(struct pinmm_explore_status *st, struct end_states *set,
 		    const struct pinmm_result *r)
@@ -379,6 +330,82 @@ static int explore_dfs(const char *scenario, const char *policy, uint64_t seed,
 	return ret;
 }
 
+/*
+ * The search without a bound (dpor.c): each run's races say which other
+ * choices must be tried; the tree lives here, between runs.
+ */
+static int dpor_step(struct dpor_tree *t, const struct pinmm_result *r,
+		     bool *ours, struct pinmm_explore_status *st)
+{
+	int err = dpor_tree_grow(t, r);
+
+	if (err == -EPROTO) {
+		snprintf(st->error, sizeof(st->error),
+			 "dpor: a run did not follow its prefix (the model is not deterministic)");
+		return err;
+	}
+	*ours = !err && dpor_ours(t);
+	if (!err && *ours)
+		err = dpor_add_races(t, r);
+	if (err == -E2BIG)
+		snprintf(st->error, sizeof(st->error),
+			 "dpor: a run has a task whose pid is 64 or more (the search keeps tasks in 64-bit masks)");
+	else if (err)
+		snprintf(st->error, sizeof(st->error), "dpor: %s", strerror(-err));
+	return err;
+}
+
+static int explore_dpor(const char *scenario, const char *policy,
+			uint64_t seed, const struct pinmm_explore_options *o,
+			struct pinmm_explore_status *st, struct end_states *set)
+{
+	struct dpor_tree tree = { .shard = o->shard, .shards = o->shards };
+	struct pinmm_decision *prefix = NULL;
+	int nr_prefix = 0, ret = 0;
+	double start = now_s(), last = start;
+
+	for (uint64_t n = 0;; n++) {
+		struct pinmm_result r;
+		bool ours = false;
+
+		if (run_one(scenario, policy, seed, o, "dpor", 0, 0, prefix,
+			    nr_prefix, &r, st)) {
+			ret = -EINVAL;
+		} else if (dpor_step(&tree, &r, &ours, st)) {
+			ret = -EIO;
+		} else if (ours) {
+			account(st, set, &r);
+			if (r.verdict != PINMM_PASS &&
+			    keep_failure(st, o, &r, o->first + n, 0))
+				ret = -EIO;
+		}
+		pinmm_result_free(&r);
+		free(prefix);
+		prefix = NULL;
+		if (ret)
+			break;
+		report_progress(o, st, start, &last);
+		ret = dpor_next(&tree, ours, &prefix, &nr_prefix);
+		if (ret <= 0) {
+			st->exhausted = !ret;
+			if (ret)
+				snprintf(st->error, sizeof(st->error), "dpor: out of memory");
+			break;
+		}
+		ret = 0;
+		if ((st->failures && !o->keep_going) ||
+		    (o->schedules && st->explored >= o->schedules))
+			break;
+	}
+	free(prefix);
+	st->races = tree.races;
+	dpor_tree_free(&tree);
+	st->elapsed_s = now_s() - start;
+	if (o->progress)
+		o->progress(st, o->arg);
+	return ret;
+}
+
 /* Random and PCT: schedule i runs with strategy seed i. */
 static int explore_sample(const char *scenario, const char *policy,
 			  uint64_t seed, const struct pinmm_explore_options *o,
@@ -425,6 +452,27 @@ static int explore_sample(const char *scenario, const char *policy,
 	return 0;
 }
 
+static int write_summary(const char *scenario, const char *policy,
+			 uint64_t seed, const struct pinmm_explore_options *o,
+			 const char *strategy, struct pinmm_explore_status *st,
+			 const struct end_states *set)
+{
+	struct pinmm_shard_info info = {
+		.seed = seed, .shard = o->shard,
+		.shards = o->shards ? o->shards : 1,
+	};
+	int err;
+
+	snprintf(info.scenario, sizeof(info.scenario), "%s", scenario);
+	snprintf(info.policy, sizeof(info.policy), "%s", policy);
+	snprintf(info.strategy, sizeof(info.strategy), "%s", strategy);
+	err = explore_write_summary(o->summary_path, &info, st, set);
+	if (err)
+		snprintf(st->error, sizeof(st->error), "cannot write %.160s: %s",
+			 o->summary_path, strerror(-err));
+	return err;
+}
+
 int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 		  const struct pinmm_explore_options *o,
 		  struct pinmm_explore_status *st)
@@ -451,6 +499,8 @@ int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 		}
 		ret = explore_dfs(scenario, policy, seed, o, (unsigned int)bound,
 				  st, &set);
+	} else if (!strcmp(strategy, "dpor")) {
+		ret = explore_dpor(scenario, policy, seed, o, st, &set);
 	} else if (!o->schedules) {
 		snprintf(st->error, sizeof(st->error),
 			 "strategy '%s' never runs out of schedules: give a number",
@@ -459,6 +509,8 @@ int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 	} else {
 		ret = explore_sample(scenario, policy, seed, o, strategy, st, &set);
 	}
+	if (!ret && o->summary_path)
+		ret = write_summary(scenario, policy, seed, o, strategy, st, &set);
 	end_states_free(&set);
 	return ret;
 }

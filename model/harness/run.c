@@ -23,6 +23,7 @@
 
 #include "../mm/pin_policy.h"
 #include "flight.h"
+#include "dpor.h"
 #include "machine.h"
 #include "oracle.h"
 #include "strategy.h"
@@ -163,6 +164,7 @@ static void copy_decisions(struct pinmm_result *r, const struct strategy *s)
 			.explored = s->log[i].explored,
 		};
 	r->nr_decisions = (int)s->nr_log;
+	dpor_take_events(s, r);
 }
 
 static int run_resolved(const struct scenario *scn, const char *policy,
@@ -288,6 +290,9 @@ void pinmm_result_free(struct pinmm_result *r)
 	free(r->flight);
 	free(r->counters);
 	free(r->decisions);
+	free(r->events);
+	r->events = NULL;
+	r->nr_events = 0;
 	free(r->fsync_us);
 	r->fsync_us = NULL;
 	r->nr_fsyncs = 0;

@@ -19,6 +19,7 @@
 
 #include <linux/sched.h>
 
+#include "dpor.h"
 #include "strategy.h"
 
 static u64 next_rand(u64 *x)
@@ -63,6 +64,7 @@ static struct task_struct *pick_free(struct strategy *s, struct task_struct *cur
 		return best;
 	case STRAT_FIFO:
 	case STRAT_DFS:
+	case STRAT_DPOR:
 		break;
 	}
 	return cur ? cur : runnable[0];
@@ -170,6 +172,8 @@ static struct task_struct *strategy_pick(void *state, struct task_struct *cur,
 		mask |= pid_bit(runnable[k]);
 	if (s->kind == STRAT_DFS)
 		sleep = s->sleep_now & mask;
+	else if (s->kind == STRAT_DPOR)
+		sleep = dpor_sleep(s) & mask;
 	if (i < s->nr_forced && !s->diverged) {
 		int at = index_of(runnable, n, s->forced[i].pid);
 
@@ -181,11 +185,14 @@ static struct task_struct *strategy_pick(void *state, struct task_struct *cur,
 		}
 	}
 	if (!chosen)
-		chosen = s->kind == STRAT_DFS ? pick_awake(cur, runnable, n, sleep) :
-						pick_free(s, cur, runnable, n, point);
+		chosen = s->kind == STRAT_DFS || s->kind == STRAT_DPOR ?
+				 pick_awake(cur, runnable, n, sleep) :
+				 pick_free(s, cur, runnable, n, point);
 	record(s, cur, chosen, runnable, n, sleep, explored);
 	if (s->kind == STRAT_DFS)
 		s->sleep_now = next_sleep_set(chosen, runnable, n, sleep | explored);
+	else if (s->kind == STRAT_DPOR)
+		dpor_picked(s, chosen, runnable, n, sleep | explored);
 	return chosen;
 }
 
@@ -221,6 +228,17 @@ void strategy_reset(struct strategy *s, u64 seed, u64 expected_points)
 	s->ops.state = s;
 	s->ops.pick = strategy_pick;
 	s->ops.task_created = strategy_task_created;
+	s->ops.note = NULL;
+	if (s->kind == STRAT_DPOR && s->dpor) {
+		struct pinmm_event *ev = s->dpor->ev;
+		int cap = s->dpor->cap;
+
+		memset(s->dpor, 0, sizeof(*s->dpor));
+		s->dpor->ev = ev;
+		s->dpor->cap = cap;
+		memset(s->dpor->waker, 0xff, sizeof(s->dpor->waker));
+		s->ops.note = dpor_note;
+	}
 }
 
 /* "fifo", "random", "pct:D" or "dfs:B". */
@@ -236,6 +254,14 @@ int strategy_parse(struct strategy *s, const char *spec, u64 seed,
 	} else if (!strcmp(spec, "dfs")) {
 		/* The explorer's: forced decisions, then sleep sets. */
 		s->kind = STRAT_DFS;
+	} else if (!strcmp(spec, "dpor")) {
+		/* The same, recording every step for the analysis. */
+		s->kind = STRAT_DPOR;
+		s->dpor = calloc(1, sizeof(*s->dpor));
+		if (!s->dpor) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
 	} else if (!strcmp(spec, "random")) {
 		s->kind = STRAT_RANDOM;
 	} else if (!strncmp(spec, "pct:", 4) || !strncmp(spec, "dfs:", 4)) {
@@ -261,4 +287,8 @@ void strategy_free(struct strategy *s)
 	free(s->log);
 	s->log = NULL;
 	s->nr_log = s->cap_log = 0;
+	if (s->dpor)
+		free(s->dpor->ev);
+	free(s->dpor);
+	s->dpor = NULL;
 }

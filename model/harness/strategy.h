@@ -13,6 +13,7 @@ enum strategy_kind {
 	STRAT_RANDOM,	/* a uniformly random runnable task at every choice */
 	STRAT_PCT,	/* PCT with depth d (Burckhardt et al., ASPLOS 2010) */
 	STRAT_DFS,	/* bounded exhaustive search, driven from outside */
+	STRAT_DPOR,	/* DPOR: like DFS, and every step recorded (dpor.c) */
 };
 
 /* One decision at a choice point: the pid chosen, and whether that
@@ -47,6 +48,7 @@ struct strategy {
 	struct decision *log;
 	size_t nr_log, cap_log;
 	unsigned int preemptions;
+	struct dpor_log *dpor;		/* STRAT_DPOR: the run's steps */
 };
 
 int strategy_parse(struct strategy *s, const char *spec, u64 seed,

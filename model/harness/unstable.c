@@ -12,10 +12,12 @@
  * not count: it went through ->page_mkwrite(), which dirtied the page
  * again for the next writeback, as on any device without stable pages.
  *
- * Locking: the per-pfn counts are atomics, read racily where a page pinned
- * or unpinned at that moment may count either way, as in the kernel.  A
- * page's snapshot is written when its writeback takes it and read by its
- * own I/O: PG_writeback keeps a second writeback of the page out between.
+ * Locking: the per-pfn counts, and the bits of the bytes a CPU stored (a
+ * store and the I/O's check of them race), are atomics, read racily where
+ * a page pinned or unpinned at that moment may count either way, as in the
+ * kernel.  A page's snapshot is written when its writeback takes it and
+ * read by its own I/O: PG_writeback keeps a second writeback of the page
+ * out between.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -83,7 +85,8 @@ static void pins_page_io(void *data, struct page *page, const void *io_data)
 	    __atomic_load_n(&t->writers, __ATOMIC_RELAXED))
 		count_vm_event(UNSTABLE_WRITES);
 	t->io_data = io_data;
-	memset(t->stored, 0, sizeof(t->stored));
+	for (size_t i = 0; i < ARRAY_SIZE(t->stored); i++)
+		__atomic_store_n(&t->stored[i], 0, __ATOMIC_RELAXED);
 	data_race_begin();	/* a device may be writing the frame */
 	memcpy(snapshots + pfn * PAGE_SIZE, io_data, PAGE_SIZE);
 	data_race_end();
@@ -96,7 +99,8 @@ static void pins_store(void *data, struct page *page, unsigned int offset,
 	struct pin_truth *t = &truth[page_to_pfn(page)];
 
 	for (size_t i = offset; i < offset + len && i < PAGE_SIZE; i++)
-		t->stored[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+		__atomic_fetch_or(&t->stored[i / BITS_PER_LONG],
+				  1UL << (i % BITS_PER_LONG), __ATOMIC_RELAXED);
 }
 
 /* The block is on the device: is it what writeback took? */
@@ -118,7 +122,8 @@ static void pins_block_written(void *data, struct block_device *bdev,
 		size_t b = off + i;
 
 		differ += disk[i] != snap[b] &&
-			  !(truth[pfn].stored[b / BITS_PER_LONG] &
+			  !(__atomic_load_n(&truth[pfn].stored[b / BITS_PER_LONG],
+					    __ATOMIC_RELAXED) &
 			    (1UL << (b % BITS_PER_LONG)));
 	}
 	if (differ)

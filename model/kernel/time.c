@@ -31,7 +31,7 @@ void clock_reset(void)
 u64 ktime_get_us(void)
 {
 	if (sched_det()) {
-		sched_point_access(det_clock());
+		sched_point_load(det_clock());
 		return det_now();
 	}
 	return 1 + (host_ns() - __atomic_load_n(&boot_ns, __ATOMIC_ACQUIRE)) / 1000;

@@ -447,7 +447,6 @@ static void kswapd(void *arg)
 	pg_data_t *pgdat = args->pgdat;
 	u64 next = ktime_get_us() + args->interval_us;
 
-	current->flags |= PF_KSWAPD | PF_MEMALLOC;
 	while (!kthread_should_stop()) {
 		DEFINE_WAIT(wait);
 		bool forced = false;
@@ -483,7 +482,9 @@ void kswapd_run(pg_data_t *pgdat, unsigned long interval_us,
 	args->interval_us = interval_us;
 	args->nr_to_reclaim = nr_to_reclaim;
 	snprintf(name, sizeof(name), "kswapd%d", pgdat->node_id);
-	pgdat->kswapd = kthread_create(kswapd, args, name);
+	/* Its flags before it is visible: the harness reads them. */
+	pgdat->kswapd = kthread_create_flags(kswapd, args, name,
+					     PF_KSWAPD | PF_MEMALLOC);
 	pgdat->kswapd->private = args;
 	task_start(pgdat->kswapd);
 }

@@ -76,6 +76,9 @@ usage_error explore_random_without_end_is_usage_error "random" explore seed-bug 
 usage_error explore_pct_without_end_is_usage_error "pct:2" explore seed-bug --schedules 0
 usage_error run_option_of_explore_is_usage_error "'--keep-going'" run seed-bug --keep-going
 usage_error explore_option_of_run_is_usage_error "'--json'" explore seed-bug --json
+usage_error explore_no_reduction_is_for_dfs "no-reduction" explore seed-bug --strategy dpor --no-reduction
+usage_error explore_summary_into_missing_directory_is_usage_error "'$tmp/none'" explore seed-bug --summary "$tmp/none/s.json"
+usage_error merge_without_summaries_is_usage_error "which summaries" merge
 
 # No arguments: the usage, exit 2.
 "$pinmm" >"$tmp/out" 2>"$tmp/err"
@@ -162,6 +165,49 @@ elif [ "$rc" -eq 0 ]; then
 else
 	ok json_vanilla_runs_oops_with_nonzero_exit
 fi
+
+# summary_of LABEL FILE: the lines of an explore or merge output that must
+# agree between one process and its merged shards (not the times).
+summary_of() {
+	sed -n 's/.*: \([0-9]* schedules\) in .*/\1/p; /^verdicts:/p; /^end states:/p; /^search /p' "$1"
+}
+
+# The shards of a search, run through GNU parallel and merged, add up to
+# what one process explores: schedules, verdicts, distinct end states.
+scripts=$(cd "$(dirname "$0")/../../scripts" && pwd)
+if ! command -v parallel >/dev/null; then
+	fail shards_through_gnu_parallel_merge_exactly "GNU parallel is missing (scripts/install-deps.sh)"
+else
+	"$pinmm" explore idle --policy seed --strategy dfs:0 --schedules 0 >"$tmp/one" 2>&1
+	abs=$(cd "$(dirname "$pinmm")" && pwd)/$(basename "$pinmm")
+	(cd "$tmp" && PINMM=$abs "$scripts/explore-shards.sh" -N 3 2 idle \
+		--policy seed --strategy dfs:0) >"$tmp/merged" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] || ! grep -q "^3 shards merged" "$tmp/merged"; then
+		fail shards_through_gnu_parallel_merge_exactly "exit $rc: $(cat "$tmp/merged")"
+	elif [ "$(summary_of "$tmp/one")" != "$(summary_of "$tmp/merged")" ] ||
+	     ! grep -q "search complete" "$tmp/merged"; then
+		fail shards_through_gnu_parallel_merge_exactly "one process: $(summary_of "$tmp/one") / merged: $(summary_of "$tmp/merged")"
+	else
+		ok shards_through_gnu_parallel_merge_exactly
+	fi
+fi
+
+# Merging refuses what is not the shards of one exploration, each once.
+"$pinmm" explore idle --policy seed --strategy dfs:0 --schedules 5 --shard 0/2 --summary "$tmp/s0.json" >/dev/null 2>&1
+"$pinmm" explore idle --policy vanilla --strategy dfs:0 --schedules 5 --shard 1/2 --summary "$tmp/v1.json" >/dev/null 2>&1
+echo '{"not": "a summary"' >"$tmp/bad.json"
+for c in "twice:$tmp/s0.json $tmp/s0.json" "missing:$tmp/s0.json" \
+	 "another exploration:$tmp/s0.json $tmp/v1.json" "cannot read:$tmp/bad.json"; do
+	word=${c%%:*}
+	"$pinmm" merge ${c#*:} >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "^pinmm: merge: .*$word" "$tmp/err"; then
+		ok "merge_refuses_${word% *}"
+	else
+		fail "merge_refuses_${word% *}" "exit $rc: $(cat "$tmp/err")"
+	fi
+done
 
 usage_error compare_json_and_markdown_is_usage_error "choose one" compare --json --markdown
 usage_error compare_zero_seeds_is_usage_error "'0'" compare --seeds 0

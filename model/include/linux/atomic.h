@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * atomic_t and friends.  Every read-modify-write is a scheduling point
- * (sched_point()), and so is every read (sched_point_access()), so that a
+ * (sched_point()), and so is every read (sched_point_load()), so that a
  * deterministic scheduler can interleave tasks between any two of them.
  */
 #ifndef _LINUX_ATOMIC_H
@@ -30,7 +30,7 @@ typedef struct {
 
 static inline int atomic_read(const atomic_t *v)
 {
-	sched_point_access(v);
+	sched_point_load(v);
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 
@@ -87,7 +87,7 @@ static inline bool atomic_add_unless(atomic_t *v, int a, int u)
 
 static inline long atomic_long_read(const atomic_long_t *v)
 {
-	sched_point_access(v);
+	sched_point_load(v);
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 

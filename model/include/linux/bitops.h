@@ -33,7 +33,7 @@ static inline void clear_bit_unlock(unsigned int nr, unsigned long *addr)
 
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {
-	sched_point_access(addr);
+	sched_point_load(addr);
 	return (__atomic_load_n(addr, __ATOMIC_ACQUIRE) >> nr) & 1;
 }
 

@@ -28,10 +28,12 @@
  * task leave: a task may be in the middle of a list update.
  */
 void sched_point_access(const volatile void *obj);
+/* The same before a load only: two loads of one word commute. */
+void sched_point_load(const volatile void *obj);
 
 #define READ_ONCE(x)                                                           \
 	({                                                                     \
-		sched_point_access(&(x));                                      \
+		sched_point_load(&(x));                                        \
 		__atomic_load_n(&(x), __ATOMIC_RELAXED);                       \
 	})
 #define WRITE_ONCE(x, val)                                                     \

@@ -111,6 +111,8 @@ void might_sleep(void);
 
 /* Kernel threads and tasks. */
 struct task_struct *kthread_create(void (*fn)(void *), void *arg, const char *name);
+struct task_struct *kthread_create_flags(void (*fn)(void *), void *arg,
+					 const char *name, unsigned int flags);
 struct task_struct *kthread_run(void (*fn)(void *), void *arg, const char *name);
 struct task_struct *task_create(void (*fn)(void *), void *arg, const char *name);
 void task_start(struct task_struct *t);

@@ -19,6 +19,22 @@ struct task_struct;
 
 #define DET_MAX_TASKS 32
 
+/*
+ * What a strategy may be told besides its choices (det_strategy.note), for
+ * a search that needs every step and what it touched (harness/dpor.c).
+ */
+enum det_note {
+	DET_NOTE_STEP,		/* @t begins a step: its op on @obj (NULL: its
+				 * own code only), then its code to the next
+				 * point */
+	DET_NOTE_LOAD,		/* the same, when that op only reads @obj */
+	DET_NOTE_RELEASE,	/* the step running releases lock @obj */
+	DET_NOTE_WAKE,		/* the step running makes @t runnable (a
+				 * wake-up, or creating it) */
+	DET_NOTE_PHASE,		/* the caller's context runs (det_run()
+				 * starts): it may act on anything */
+};
+
 /* A strategy chooses at each point where more than one task can run. */
 struct det_strategy {
 	const char *name;
@@ -32,6 +48,9 @@ struct det_strategy {
 				    struct task_struct **runnable, int n,
 				    u64 point);
 	void (*task_created)(void *state, struct task_struct *t);
+	/* Optional: every step, release and wake-up (enum det_note). */
+	void (*note)(void *state, enum det_note what, struct task_struct *t,
+		     const void *obj);
 };
 
 enum det_end {
@@ -63,12 +82,16 @@ enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
 void det_task_start(struct task_struct *t);
 void det_task_free(struct task_struct *t);
 void det_point(const void *obj);
+/* The same, for an op that only reads @obj (READ_ONCE(), test_bit()). */
+void det_point_load(const void *obj);
 /*
  * What @t does first when it runs again: the object of its next
  * operation; NULL when it resumes from schedule(), or has not started,
  * and runs its own code up to its next scheduling point.
  */
 const void *det_pending(struct task_struct *t);
+/* Does that op only read it? */
+bool det_pending_load(struct task_struct *t);
 /*
  * Has @t done nothing visible since it started or woke up?  Switching
  * away from it at its first point is no preemption: it is the choice of

@@ -38,6 +38,9 @@ enum pinmm_sched {
 	PINMM_SCHED_DET,	/* one task at a time, virtual time, a strategy */
 };
 
+/* One step of a run, as the dpor search records it (harness/dpor.h). */
+struct pinmm_event;
+
 /* One decision of the deterministic scheduler at a choice point. */
 struct pinmm_decision {
 	int pid;		/* the task chosen */
@@ -119,6 +122,9 @@ struct pinmm_result {
 	bool diverged;		/* the forced decisions did not fit this run */
 	int nr_decisions;
 	struct pinmm_decision *decisions;	/* malloc'ed */
+	/* Strategy "dpor": every step, for the search (harness/dpor.h). */
+	int nr_events;
+	struct pinmm_event *events;		/* malloc'ed */
 };
 
 const char *pinmm_verdict_name(enum pinmm_verdict verdict);
@@ -206,7 +212,9 @@ struct pinmm_explore_status {
 	uint64_t verdicts[PINMM_ERROR + 1];
 	uint64_t max_choice_points;
 	double elapsed_s;
-	bool exhausted;			/* dfs: every schedule within the bound */
+	bool exhausted;			/* dfs: every schedule within the bound;
+					 * dpor: every trace */
+	uint64_t races;			/* dpor: races reversed, over all runs */
 	/* Distinct pinmm_result.end_state values, and their sum (a digest
 	 * of the set: two explorations that reach the same end states have
 	 * the same count and sum). */
@@ -233,6 +241,7 @@ struct pinmm_explore_options {
 	 */
 	bool no_reduction;
 	const char *schedule_prefix;	/* failing schedules: PREFIX-N.sched */
+	const char *summary_path;	/* write a summary for merging shards */
 	uint64_t hung_task_timeout_us;
 	void (*progress)(const struct pinmm_explore_status *st, void *arg);
 	void *arg;
@@ -241,6 +250,25 @@ struct pinmm_explore_options {
 int pinmm_explore(const char *scenario, const char *policy, uint64_t seed,
 		  const struct pinmm_explore_options *opts,
 		  struct pinmm_explore_status *status);
+
+/* What a shard's summary says it is a part of. */
+struct pinmm_shard_info {
+	char scenario[256];
+	char policy[32];
+	uint64_t seed;
+	char strategy[32];
+	unsigned int shard, shards;
+};
+
+/*
+ * Add up the summaries (pinmm_explore_options.summary_path) of the shards
+ * 0..N-1 of one exploration, each once: counts, verdicts and failures
+ * summed, distinct end states counted over the union, complete when every
+ * shard ran its whole part.  The slowest shard's time.
+ */
+int pinmm_explore_merge(const char *const *paths, int nr,
+			struct pinmm_shard_info *info,
+			struct pinmm_explore_status *status);
 int pinmm_schedule_from_result(struct pinmm_schedule *s,
 			       const struct pinmm_result *r,
 			       const char *strategy, uint64_t strategy_seed);

@@ -43,8 +43,15 @@ static int inversions;
 void lockdep_reset(void)
 {
 	pthread_mutex_lock(&lockdep_lock);
+	/*
+	 * Only the classes the last run met have edges, and an edge's chain
+	 * is written when it is set: clearing the whole matrix (3 MB) took
+	 * an eighth of an exploration's time, one boot per schedule.
+	 */
+	for (int i = 0; i < nr_classes; i++)
+		for (int j = 0; j < nr_classes; j++)
+			edges[i][j].set = false;
 	nr_classes = 0;
-	memset(edges, 0, sizeof(edges));
 	report[0] = '\0';
 	inversions = 0;
 	pthread_mutex_unlock(&lockdep_lock);

@@ -111,6 +111,12 @@ void sched_point_access(const volatile void *obj)
 		det_point((const void *)obj);
 }
 
+void sched_point_load(const volatile void *obj)
+{
+	if (sched_det() && preemptible())
+		det_point_load((const void *)obj);
+}
+
 void sched_point_on(const void *obj)
 {
 	if (!preemptible())
@@ -433,6 +439,16 @@ struct task_struct *task_create(void (*fn)(void *), void *arg, const char *name)
 struct task_struct *kthread_create(void (*fn)(void *), void *arg, const char *name)
 {
 	return task_create_flags(fn, arg, name, PF_KTHREAD);
+}
+
+/*
+ * The same with more PF_ flags, set before anyone can see the task: the
+ * harness reads every task's flags to stop the kernel threads.
+ */
+struct task_struct *kthread_create_flags(void (*fn)(void *), void *arg,
+					 const char *name, unsigned int flags)
+{
+	return task_create_flags(fn, arg, name, PF_KTHREAD | flags);
 }
 
 void task_start(struct task_struct *t)

@@ -93,6 +93,7 @@ struct det_task {
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
 	const void *wait_lock;	/* BLOCKED spinning on this lock */
 	const void *pending;	/* READY at a point: the object of its next op */
+	bool pending_load;	/* that op only reads it */
 	bool fresh;		/* no visible op since it started or woke */
 	bool yielded;
 	void *fake_stack;	/* ASan */
@@ -161,6 +162,22 @@ void det_exit(void)
 	det_ignore_begin();
 	det.on = false;
 	det_ignore_end();
+}
+
+/* Tell a strategy that wants to know (struct det_strategy.note). */
+static inline void note(enum det_note what, struct task_struct *t,
+			const void *obj)
+{
+	if (unlikely(det.strategy && det.strategy->note))
+		det.strategy->note(det.strategy->state, what, t, obj);
+}
+
+/* @t begins a step: its pending op, then its own code to the next point. */
+static inline void note_step(struct task_struct *t)
+{
+	struct det_task *d = t->det;
+
+	note(d->pending_load ? DET_NOTE_LOAD : DET_NOTE_STEP, t, d->pending);
 }
 
 /* ---- switching ---- */
@@ -323,6 +340,8 @@ static void __det_task_start(struct task_struct *t)
 	det.tasks[det.nr_tasks++] = t;
 	if (det.strategy && det.strategy->task_created)
 		det.strategy->task_created(det.strategy->state, t);
+	if (det.cur)
+		note(DET_NOTE_WAKE, t, NULL);
 }
 
 static void __det_task_free(struct task_struct *t)
@@ -396,6 +415,11 @@ const void *det_pending(struct task_struct *t)
 	return t->det ? t->det->pending : NULL;
 }
 
+bool det_pending_load(struct task_struct *t)
+{
+	return t->det && t->det->pending_load;
+}
+
 bool det_fresh(struct task_struct *t)
 {
 	return t->det && t->det->fresh;
@@ -438,7 +462,7 @@ static inline void tick(void)
 		fire_timers();
 }
 
-static void __det_point(const void *obj)
+static void __det_point(const void *obj, bool load)
 {
 	struct task_struct *cur = current;
 	struct task_struct *runnable[DET_MAX_TASKS];
@@ -448,6 +472,7 @@ static void __det_point(const void *obj)
 	if (!cur || !cur->det || det.cur != cur)
 		return;
 	cur->det->pending = obj;
+	cur->det->pending_load = load;
 	tick();
 	if (++det.steps > det.max_steps) {
 		det.livelock = true;
@@ -457,20 +482,25 @@ static void __det_point(const void *obj)
 	}
 	n = collect_runnable(runnable);
 	if (n < 2) {
+		note_step(cur);
 		cur->det->pending = NULL;
+		cur->det->pending_load = false;
 		cur->det->fresh = false;
 		return;
 	}
 	next = choose(cur, runnable, n);
 	cur->det->fresh = false;
 	if (next == cur) {
+		note_step(cur);
 		cur->det->pending = NULL;
+		cur->det->pending_load = false;
 		return;
 	}
 	det.next = next;
 	cur->det->state = DET_READY;
 	switch_to_main(cur, false);
 	cur->det->pending = NULL;
+	cur->det->pending_load = false;
 }
 
 /* schedule() and schedule_timeout() of a task whose state is not RUNNING. */
@@ -518,8 +548,11 @@ static void __det_wake(struct task_struct *t)
 #ifdef PINMM_TSAN
 	__tsan_release(t);
 #endif
-	if (d->state == DET_BLOCKED && !d->wait_lock)
+	if (d->state == DET_BLOCKED && !d->wait_lock) {
 		d->state = DET_READY;
+		if (det.cur)
+			note(DET_NOTE_WAKE, t, NULL);
+	}
 }
 
 static void __det_block_on_lock(const void *lock)
@@ -549,6 +582,8 @@ static void __det_lock_released(const void *lock)
 #ifdef PINMM_TSAN
 	__tsan_release((void *)lock);
 #endif
+	if (det.cur)
+		note(DET_NOTE_RELEASE, NULL, lock);
 	for (int i = 0; i < det.nr_tasks; i++) {
 		struct det_task *d = det.tasks[i]->det;
 
@@ -642,6 +677,7 @@ static enum det_end __det_run(bool (*done)(void *), void *arg,
 	struct task_struct *yielder = NULL;
 
 	*hung = NULL;
+	note(DET_NOTE_PHASE, NULL, NULL);
 	for (;;) {
 		struct task_struct *t;
 		int n;
@@ -694,6 +730,7 @@ static enum det_end __det_run(bool (*done)(void *), void *arg,
 		else
 			det.idle_polls = 0;
 		t->det->yielded = false;
+		note_step(t);
 		switch_to_task(t);
 		yielder = t->det && t->det->state == DET_READY && t->det->yielded ? t : NULL;
 	}
@@ -782,7 +819,14 @@ void det_task_free(struct task_struct *t)
 void det_point(const void *obj)
 {
 	det_ignore_begin();
-	__det_point(obj);
+	__det_point(obj, false);
+	det_ignore_end();
+}
+
+void det_point_load(const void *obj)
+{
+	det_ignore_begin();
+	__det_point(obj, true);
 	det_ignore_end();
 }
 

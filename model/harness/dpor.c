@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dynamic partial-order reduction without a preemption bound: source-DPOR
+ * with sleep sets (Abdulla, Aronis, Jonsson and Sagonas, POPL 2014,
+ * Algorithm 1), over the deterministic scheduler's stateless re-execution.
+ *
+ * A run is a sequence of steps (struct pinmm_event): a task's op at a
+ * scheduling point on that point's object, then the task's own code up to
+ * its next point, during which it may release locks.  Two steps are
+ * dependent when they name a common object (a lock, a word loaded or
+ * stored, a flags word, a counter, the clock) and at least one of them
+ * writes it, or when either is the harness's own (between two det_run()
+ * calls it may act on anything).  A lock released inside a step is
+ * written by it.  Happens-before is the transitive closure of program order,
+ * dependence, and wake-ups (a woken or created task's next step comes after
+ * the step that woke it).  A timer's expiry makes a task runnable with no
+ * such edge: the search then cannot know who enabled it, and where a
+ * reversal needs a task that could not run, it tries every task that
+ * could (Flanagan and Godefroid, POPL 2005): more schedules, none lost.
+ *
+ * After each run, every race (two dependent steps of different tasks,
+ * ordered by nothing but their own dependence) is reversed: at the choice
+ * that ran the first, a task is added that starts an equivalent of the
+ * other order, unless one already is (source sets).  The search then
+ * backtracks to the deepest choice with a task to try that is not asleep.
+ *
+ * Recording (dpor_note(), called from the scheduler through the strategy)
+ * runs on the machine's host thread; the analysis runs in the explorer,
+ * between runs.  Locking: none, nothing here is shared between threads.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/sched.h>
+
+#include "dpor.h"
+#include "strategy.h"
+
+static inline u64 bit(int pid)
+{
+	return pid >= 0 && pid < 64 ? 1ULL << pid : 0;
+}
+
+/* ---- recording a run ---- */
+
+static struct pinmm_event *push_event(struct dpor_log *l)
+{
+	if (l->nr == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 4096;
+		struct pinmm_event *ev =
+			realloc(l->ev, (size_t)cap * sizeof(*ev));
+
+		if (!ev) {
+			l->failed = true;
+			return NULL;
+		}
+		l->ev = ev;
+		l->cap = cap;
+	}
+	return &l->ev[l->nr++];
+}
+
+static bool event_touches(const struct pinmm_event *e, const void *obj)
+{
+	if (e->nr_objs < 0)
+		return true;
+	for (int i = 0; i < e->nr_objs; i++)
+		if (e->obj[i] == obj)
+			return true;
+	return false;
+}
+
+/* Does step @e conflict with an op on @obj (@load: that only reads it)? */
+static bool event_conflicts(const struct pinmm_event *e, const void *obj,
+			    bool load)
+{
+	if (e->nr_objs < 0)
+		return true;
+	for (int i = 0; i < e->nr_objs; i++)
+		if (e->obj[i] == obj && !(load && i == 0 && e->load))
+			return true;
+	return false;
+}
+
+/*
+ * The last step is over, and all it touched is known: a sleeping task
+ * whose next op it touched wakes up (Godefroid's sleep sets, with the
+ * step's whole effect rather than its first op).  A task whose next step
+ * is its own code only (NULL) sleeps on.
+ */
+static void close_step(struct dpor_log *l)
+{
+	const struct pinmm_event *e;
+
+	if (l->closed || !l->nr)
+		return;
+	l->closed = true;
+	e = &l->ev[l->nr - 1];
+	for (int pid = 1; pid < 64; pid++) {
+		if (!(l->sleep_now & bit(pid)))
+			continue;
+		if (e->nr_objs < 0 ||
+		    (l->sleep_obj[pid] &&
+		     event_conflicts(e, l->sleep_obj[pid],
+				     l->sleep_load & bit(pid))))
+			l->sleep_now &= ~bit(pid);
+	}
+}
+
+static void note_step(struct strategy *s, struct task_struct *t,
+		      const void *obj, bool load)
+{
+	struct dpor_log *l = s->dpor;
+	struct pinmm_event *e;
+	int pid = t->pid;
+
+	close_step(l);
+	e = push_event(l);
+	if (!e)
+		return;
+	*e = (struct pinmm_event){.pid = pid, .decision = -1, .waker = -1};
+	if (obj)
+		e->obj[e->nr_objs++] = obj;
+	e->load = obj && load;
+	if (pid >= 64)
+		e->nr_objs = -1; /* no clock for it: dependent on all */
+	/* The decision just made chose this step. */
+	if (s->nr_log > l->decided && s->log[s->nr_log - 1].pid == pid)
+		e->decision = (int)s->nr_log - 1;
+	l->decided = s->nr_log;
+	if (pid < 64) {
+		e->waker = l->waker[pid];
+		l->waker[pid] = -1;
+	}
+	l->closed = false;
+}
+
+static void note_release(struct dpor_log *l, const void *lock)
+{
+	struct pinmm_event *e = l->nr ? &l->ev[l->nr - 1] : NULL;
+
+	if (!e || e->nr_objs < 0)
+		return;
+	if (e->nr_objs && e->obj[0] == lock) {
+		e->load = false; /* it writes the lock after all */
+		return;
+	}
+	if (event_touches(e, lock))
+		return;
+	if (e->nr_objs < DPOR_OBJS)
+		e->obj[e->nr_objs++] = lock;
+	else
+		e->nr_objs = -1;
+}
+
+static void note_phase(struct dpor_log *l)
+{
+	struct pinmm_event *e;
+
+	close_step(l);
+	e = push_event(l);
+	if (e)
+		*e = (struct pinmm_event){
+			.pid = 0, .decision = -1, .waker = -1, .nr_objs = -1};
+	l->sleep_now = 0; /* it touched every task's next op */
+	l->closed = true;
+}
+
+/* struct det_strategy.note of a STRAT_DPOR strategy. */
+void dpor_note(void *state, enum det_note what, struct task_struct *t,
+	       const void *obj)
+{
+	struct strategy *s = state;
+	struct dpor_log *l = s->dpor;
+
+	switch (what) {
+	case DET_NOTE_STEP:
+	case DET_NOTE_LOAD:
+		note_step(s, t, obj, what == DET_NOTE_LOAD);
+		break;
+	case DET_NOTE_RELEASE:
+		note_release(l, obj);
+		break;
+	case DET_NOTE_WAKE:
+		if (t->pid < 64)
+			l->waker[t->pid] = l->nr - 1;
+		break;
+	case DET_NOTE_PHASE:
+		note_phase(l);
+		break;
+	}
+}
+
+/* The sleep set at a choice point: the last step's update first. */
+u64 dpor_sleep(struct strategy *s)
+{
+	close_step(s->dpor);
+	return s->dpor->sleep_now;
+}
+
+/*
+ * After a choice: the tasks asleep at it, and those tried here before,
+ * sleep through the chosen step unless it touches their next op.
+ */
+void dpor_picked(struct strategy *s, struct task_struct *chosen,
+		 struct task_struct **runnable, int n, u64 candidates)
+{
+	struct dpor_log *l = s->dpor;
+
+	l->sleep_now = candidates & ~bit(chosen->pid);
+	for (int i = 0; i < n; i++) {
+		struct task_struct *u = runnable[i];
+
+		if (!(l->sleep_now & bit(u->pid)))
+			continue;
+		l->sleep_obj[u->pid] = det_pending(u);
+		if (det_pending_load(u))
+			l->sleep_load |= bit(u->pid);
+		else
+			l->sleep_load &= ~bit(u->pid);
+	}
+}
+
+/* The run is over: its record goes to the result, whole. */
+void dpor_take_events(const struct strategy *s, struct pinmm_result *r)
+{
+	struct dpor_log *l = s->dpor;
+
+	if (!l)
+		return;
+	if (l->failed) {
+		r->nr_events = -1; /* incomplete: the search stops */
+		return;
+	}
+	r->events = l->ev;
+	r->nr_events = l->nr;
+	l->ev = NULL;
+	l->nr = l->cap = 0;
+}
+
+/* ---- happens-before over one run ---- */
+
+/*
+ * Per object, the last step that wrote it and the last that read it since
+ * (each read links to the read before it, back to that write): open
+ * addressing on the pointer.
+ */
+struct access {
+	const void *key;
+	int write, read;
+};
+
+struct last_map {
+	struct access *slot;
+	size_t cap;
+};
+
+static size_t ptr_hash(const void *p)
+{
+	u64 x = (u64)(uintptr_t)p;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
+static struct access *last_slot(struct last_map *m, const void *obj)
+{
+	size_t j = ptr_hash(obj) & (m->cap - 1);
+
+	while (m->slot[j].key && m->slot[j].key != obj)
+		j = (j + 1) & (m->cap - 1);
+	if (!m->slot[j].key)
+		m->slot[j] = (struct access){obj, -1, -1};
+	return &m->slot[j];
+}
+
+/*
+ * Vector clocks: vc(i)[p] is how many of task p's steps happen before
+ * step i, or are it; step e happens before step k iff
+ * vc(k)[pid(e)] >= lidx(e).
+ */
+struct hb {
+	const struct pinmm_event *ev;
+	int n, width;
+	int *lidx;
+	int *vc;
+	int *prev_read; /* by step: the object's read before it */
+	int *dep;	/* scratch: one step's dependees */
+	int last_of[64], last_all;
+};
+
+static inline int *vc_of(const struct hb *h, int i)
+{
+	return h->vc + (size_t)i * (size_t)h->width;
+}
+
+static inline bool happens_before(const struct hb *h, int e, int k)
+{
+	return vc_of(h, k)[h->ev[e].pid] >= h->lidx[e];
+}
+
+static void join(int *c, const int *o, int width)
+{
+	for (int i = 0; i < width; i++)
+		if (o[i] > c[i])
+			c[i] = o[i];
+}
+
+struct race {
+	int e, j;
+};
+
+struct races {
+	struct race *r;
+	size_t nr, cap;
+};
+
+static int add_race(struct races *rs, int e, int j)
+{
+	if (rs->nr == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 256;
+		struct race *r = realloc(rs->r, cap * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		rs->r = r;
+		rs->cap = cap;
+	}
+	rs->r[rs->nr++] = (struct race){e, j};
+	return 0;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	return *(const int *)b - *(const int *)a;
+}
+
+/*
+ * The earlier steps step @j conflicts with, latest first: per object, its
+ * last write, and for a write the reads since; the harness's last step;
+ * for a step dependent on everything, every task's last step.
+ */
+static int dependees(struct hb *h, struct last_map *m, int j)
+{
+	const struct pinmm_event *ev = &h->ev[j];
+	int n = 0;
+
+	if (ev->nr_objs < 0) {
+		for (int p = 0; p < h->width; p++)
+			if (h->last_of[p] >= 0 && p != ev->pid)
+				h->dep[n++] = h->last_of[p];
+	} else {
+		for (int i = 0; i < ev->nr_objs; i++) {
+			struct access *a = last_slot(m, ev->obj[i]);
+
+			if (a->write >= 0)
+				h->dep[n++] = a->write;
+			if (i == 0 && ev->load)
+				continue;
+			for (int r = a->read; r >= 0; r = h->prev_read[r])
+				h->dep[n++] = r;
+		}
+		if (h->last_all >= 0)
+			h->dep[n++] = h->last_all;
+	}
+	qsort(h->dep, (size_t)n, sizeof(*h->dep), cmp_desc);
+	return n;
+}
+
+static void touch(struct hb *h, struct last_map *m, int j)
+{
+	const struct pinmm_event *ev = &h->ev[j];
+
+	if (ev->nr_objs < 0)
+		h->last_all = j;
+	for (int i = 0; i < ev->nr_objs; i++) {
+		struct access *a = last_slot(m, ev->obj[i]);
+
+		if (i == 0 && ev->load) {
+			h->prev_read[j] = a->read;
+			a->read = j;
+		} else {
+			a->write = j;
+			a->read = -1;
+		}
+	}
+}
+
+/*
+ * Clocks of every step, and the races: step j races with an earlier step
+ * e of another task when they conflict and nothing but that makes e
+ * happen before j.
+ */
+static int hb_compute(struct hb *h, struct last_map *m, struct races *rs)
+{
+	int count[64] = {0};
+
+	for (int p = 0; p < 64; p++)
+		h->last_of[p] = -1;
+	h->last_all = -1;
+	for (int j = 0; j < h->n; j++) {
+		const struct pinmm_event *ev = &h->ev[j];
+		int q = ev->pid, *c = vc_of(h, j);
+		int nd = dependees(h, m, j);
+
+		if (h->last_of[q] >= 0)
+			memcpy(c, vc_of(h, h->last_of[q]),
+			       (size_t)h->width * sizeof(*c));
+		if (ev->waker >= 0 && ev->waker < j)
+			join(c, vc_of(h, ev->waker), h->width);
+		for (int i = 0; i < nd; i++) {
+			int e = h->dep[i];
+
+			if (i && e == h->dep[i - 1])
+				continue;
+			if (h->ev[e].pid != q && c[h->ev[e].pid] < h->lidx[e] &&
+			    add_race(rs, e, j))
+				return -ENOMEM;
+			join(c, vc_of(h, e), h->width);
+		}
+		h->lidx[j] = ++count[q];
+		c[q] = h->lidx[j];
+		touch(h, m, j);
+		h->last_of[q] = j;
+	}
+	return 0;
+}
+
+/* ---- reversing races ---- */
+
+/*
+ * The tasks that can start the reversal of race (e, j): the initials of
+ * v = the steps after e that do not happen after it, then j.  A task's
+ * first step in v is an initial when no earlier step of v happens before
+ * it.
+ */
+static u64 initials(const struct hb *h, int e, int j)
+{
+	int first[64], q = h->ev[j].pid;
+	u64 seen = 0, init = 0;
+
+	for (int k = e + 1; k < j; k++) {
+		int r = h->ev[k].pid;
+
+		if ((seen & bit(r)) || happens_before(h, e, k))
+			continue;
+		first[r] = k;
+		seen |= bit(r);
+	}
+	if (!(seen & bit(q))) {
+		first[q] = j;
+		seen |= bit(q);
+	}
+	for (int r = 0; r < 64; r++) {
+		bool initial = true;
+
+		if (!(seen & bit(r)))
+			continue;
+		for (int s = 0; s < 64 && initial; s++)
+			if (s != r && (seen & bit(s)) && first[s] < first[r] &&
+			    happens_before(h, first[s], first[r]))
+				initial = false;
+		if (initial)
+			init |= bit(r);
+	}
+	return init;
+}
+
+static void reverse(struct dpor_tree *t, const struct hb *h, int e, int j)
+{
+	const struct pinmm_event *ev = &h->ev[e];
+	struct dpor_node *nd;
+	u64 init, cand;
+	int q = h->ev[j].pid;
+
+	/* Where only e's task could run, there is nothing to reverse. */
+	if (ev->decision < 0 || ev->decision >= t->nr)
+		return;
+	nd = &t->node[ev->decision];
+	t->races++;
+	if ((nd->backtrack & nd->runnable) == nd->runnable)
+		return;
+	init = initials(h, e, j);
+	if (init & nd->backtrack)
+		return;
+	cand = init & nd->runnable;
+	if (cand & bit(q)) {
+		nd->backtrack |= bit(q);
+	} else if (cand) {
+		nd->backtrack |= cand & -cand;
+	} else {
+		/* Whoever starts it could not run here: try everyone. */
+		nd->backtrack |= nd->runnable;
+		t->fallbacks++;
+	}
+}
+
+/* Add to the tree what reversing each race of run @r needs. */
+int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
+{
+	const struct pinmm_event *ev = r->events;
+	struct hb h = {.ev = ev, .n = r->nr_events, .width = 1};
+	struct last_map m = {0};
+	struct races rs = {0};
+	size_t n = (size_t)h.n + 1;
+	int err = -ENOMEM;
+
+	if (!ev)
+		return r->nr_events ? -ENOMEM : 0;
+	for (int i = 0; i < h.n; i++)
+		if (ev[i].pid >= h.width)
+			h.width = ev[i].pid + 1;
+	/* Clocks and masks are by pid, as the decisions' are. */
+	if (h.width > 64)
+		return -E2BIG;
+	for (m.cap = 64; m.cap < 2 * n * DPOR_OBJS; m.cap *= 2)
+		;
+	m.slot = calloc(m.cap, sizeof(*m.slot));
+	h.lidx = calloc(n, sizeof(*h.lidx));
+	h.prev_read = calloc(n, sizeof(*h.prev_read));
+	h.dep = calloc(n * DPOR_OBJS + 64, sizeof(*h.dep));
+	h.vc = calloc(n * (size_t)h.width, sizeof(*h.vc));
+	if (m.slot && h.lidx && h.prev_read && h.dep && h.vc &&
+	    !hb_compute(&h, &m, &rs)) {
+		for (size_t i = 0; i < rs.nr; i++)
+			reverse(t, &h, rs.r[i].e, rs.r[i].j);
+		err = 0;
+	}
+	free(rs.r);
+	free(m.slot);
+	free(h.lidx);
+	free(h.prev_read);
+	free(h.dep);
+	free(h.vc);
+	return err;
+}
+
+/* ---- the tree ---- */
+
+/*
+ * Take in the run just done: its decisions below the prefix are new
+ * nodes.  A run that did not follow its prefix means the model is not
+ * deterministic, and the search cannot go on.
+ */
+int dpor_tree_grow(struct dpor_tree *t, const struct pinmm_result *r)
+{
+	int n = r->nr_decisions;
+
+	if (r->diverged || n < t->nr)
+		return -EPROTO;
+	for (int d = 0; d < t->nr; d++)
+		if (t->node[d].pid != r->decisions[d].pid)
+			return -EPROTO;
+	if (n > t->cap) {
+		int cap = n > 2 * t->cap ? n : 2 * t->cap;
+		struct dpor_node *node =
+			realloc(t->node, (size_t)cap * sizeof(*node));
+
+		if (!node)
+			return -ENOMEM;
+		t->node = node;
+		t->cap = cap;
+	}
+	for (int d = t->nr; d < n; d++) {
+		const struct pinmm_decision *dec = &r->decisions[d];
+		struct dpor_node *nd = &t->node[d];
+
+		nd->runnable = dec->runnable;
+		nd->sleep = dec->sleep;
+		nd->pid = dec->pid;
+		nd->done = bit(dec->pid);
+		/* The top of the tree tries everyone: see dpor_ours(). */
+		nd->backtrack =
+			d < DPOR_SHARD_DEPTH ? dec->runnable : bit(dec->pid);
+	}
+	t->nr = n;
+	return 0;
+}
+
+/*
+ * Sharding.  The races a subtree's runs find add tasks to its own nodes
+ * and to the nodes above it; a shard that does not run the subtree would
+ * not learn of the latter.  So the first DPOR_SHARD_DEPTH choices try
+ * every task that is not asleep, whatever the races say, and each subtree
+ * below them belongs to one shard, by a hash of those choices: the shards
+ * run the same tree as one process, and each schedule once.  Every shard
+ * runs the first schedule of every subtree, to reach the next; only the
+ * owner counts it.
+ */
+bool dpor_ours(const struct dpor_tree *t)
+{
+	u64 h = 0x2545f4914f6cdd1dULL;
+
+	if (t->shards <= 1)
+		return true;
+	for (int d = 0; d < t->nr && d < DPOR_SHARD_DEPTH; d++)
+		h = (h ^ (u64)t->node[d].pid) * 0x9e3779b97f4a7c15ULL;
+	return (unsigned int)((h >> 32) % t->shards) == t->shard;
+}
+
+/*
+ * The next schedule: the deepest choice with a task to try that has not
+ * been tried there and is not asleep; 0 when the tree is done.  Outside
+ * the shard's own subtrees only the top of the tree is walked.
+ */
+int dpor_next(struct dpor_tree *t, bool ours, struct pinmm_decision **prefix,
+	      int *nr_prefix)
+{
+	int lim = ours || t->nr < DPOR_SHARD_DEPTH ? t->nr : DPOR_SHARD_DEPTH;
+
+	for (int d = lim - 1; d >= 0; d--) {
+		struct dpor_node *nd = &t->node[d];
+		u64 avail =
+			nd->backtrack & nd->runnable & ~nd->done & ~nd->sleep;
+		struct pinmm_decision *p;
+
+		if (!avail)
+			continue;
+		p = calloc((size_t)d + 1, sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		nd->pid = __builtin_ctzll(avail);
+		nd->done |= bit(nd->pid);
+		t->nr = d + 1;
+		for (int i = 0; i <= d; i++) {
+			p[i].pid = t->node[i].pid;
+			p[i].explored = t->node[i].done & ~bit(t->node[i].pid);
+		}
+		*prefix = p;
+		*nr_prefix = d + 1;
+		return 1;
+	}
+	return 0;
+}
+
+void dpor_tree_free(struct dpor_tree *t)
+{
+	free(t->node);
+	memset(t, 0, sizeof(*t));
+}

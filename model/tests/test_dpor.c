@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The dpor search loses nothing: on small programs (two or three tasks, a
+ * few loads and stores of a few words, run as real tasks under the
+ * deterministic scheduler), the set of end states dpor reaches equals the
+ * set that running every interleaving reaches.  The programs are small
+ * enough that the unreduced search takes milliseconds; the whole machine
+ * (pinmm_explore()) is too large for it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <linux/compiler.h>
+#include <linux/sched.h>
+#include <linux/sched_det.h>
+#include <linux/spinlock.h>
+
+#include "../harness/dpor.h"
+#include "../harness/strategy.h"
+
+#define TASKS 3
+#define OPS 4
+#define WORDS 3
+
+enum op_kind { LOAD, STORE, LOCKED_ADD };
+
+struct op {
+	enum op_kind kind;
+	int word;
+};
+
+struct prog {
+	int nr_tasks;
+	int nr_ops[TASKS];
+	struct op op[TASKS][OPS];
+};
+
+static const struct prog *prog;
+static long mem[WORDS];
+static long seen[TASKS][OPS];
+static spinlock_t lock;
+static int finished; /* by the tasks, for the harness: not a point */
+
+static void task_fn(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+
+	for (int i = 0; i < prog->nr_ops[t]; i++) {
+		const struct op *o = &prog->op[t][i];
+
+		switch (o->kind) {
+		case LOAD:
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			break;
+		case STORE:
+			WRITE_ONCE(mem[o->word], 10 * t + i + 1);
+			break;
+		case LOCKED_ADD: /* a critical section: lock, load, store */
+			spin_lock(&lock);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
+			spin_unlock(&lock);
+			break;
+		}
+	}
+	__atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
+}
+
+static bool all_finished(void *arg)
+{
+	(void)arg;
+	return __atomic_load_n(&finished, __ATOMIC_ACQUIRE) == prog->nr_tasks;
+}
+
+static uint64_t end_state(void)
+{
+	uint64_t h = 0x2545f4914f6cdd1dULL;
+
+	for (int w = 0; w < WORDS; w++)
+		h = (h ^ (uint64_t)mem[w]) * 0x9e3779b97f4a7c15ULL;
+	for (int t = 0; t < TASKS; t++)
+		for (int i = 0; i < OPS; i++)
+			h = (h ^ (uint64_t)seen[t][i]) * 0x9e3779b97f4a7c15ULL;
+	return h;
+}
+
+/* One run of the program under @spec, following @forced first. */
+static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
+			 int nr_forced, struct pinmm_result *r)
+{
+	struct task_struct *t[TASKS], *hung;
+	struct decision f[512];
+	struct strategy s;
+	char err[64];
+	uint64_t h;
+
+	assert_int_equal(strategy_parse(&s, spec, 0, 0, err, sizeof(err)), 0);
+	assert_true(nr_forced <= 512);
+	for (int i = 0; i < nr_forced; i++)
+		f[i] = (struct decision){.pid = forced[i].pid,
+					 .explored = forced[i].explored};
+	s.forced = f;
+	s.nr_forced = (size_t)nr_forced;
+	memset(mem, 0, sizeof(mem));
+	memset(seen, 0, sizeof(seen));
+	finished = 0;
+	spin_lock_init(&lock);
+	sched_init(1);
+	det_init(&s.ops, 0);
+	for (int i = 0; i < prog->nr_tasks; i++)
+		t[i] = kthread_run(task_fn, (void *)(intptr_t)i, "t");
+	assert_int_equal(det_run(all_finished, NULL, 0, 0, &hung), DET_DONE);
+	for (int i = 0; i < prog->nr_tasks; i++) {
+		task_join(t[i]);
+		task_free(t[i]);
+	}
+	det_exit();
+	h = end_state();
+	memset(r, 0, sizeof(*r));
+	r->nr_decisions = (int)s.nr_log;
+	r->decisions = calloc(s.nr_log + 1, sizeof(*r->decisions));
+	assert_non_null(r->decisions);
+	for (size_t i = 0; i < s.nr_log; i++)
+		r->decisions[i] = (struct pinmm_decision){
+			.pid = s.log[i].pid,
+			.runnable = s.log[i].runnable,
+			.sleep = s.log[i].sleep,
+			.explored = s.log[i].explored,
+		};
+	dpor_take_events(&s, r);
+	strategy_free(&s);
+	return h;
+}
+
+static void result_free(struct pinmm_result *r)
+{
+	free(r->decisions);
+	free(r->events);
+}
+
+struct states {
+	uint64_t h[4096];
+	int nr;
+	int runs;
+};
+
+static void add_state(struct states *st, uint64_t h)
+{
+	st->runs++;
+	for (int i = 0; i < st->nr; i++)
+		if (st->h[i] == h)
+			return;
+	assert_true(st->nr < 4096);
+	st->h[st->nr++] = h;
+}
+
+/*
+ * Every interleaving: the same tree walk as dpor's, with every task
+ * to be tried at every choice and no sleep sets.
+ */
+static void explore(bool reduce, struct states *st)
+{
+	struct dpor_tree t = {0};
+	struct pinmm_decision *prefix = NULL;
+	int nr_prefix = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (;;) {
+		struct pinmm_result r;
+
+		add_state(st, run_prog(reduce ? "dpor" : "fifo", prefix,
+				       nr_prefix, &r));
+		free(prefix);
+		prefix = NULL;
+		assert_int_equal(dpor_tree_grow(&t, &r), 0);
+		if (reduce) {
+			assert_int_equal(dpor_add_races(&t, &r), 0);
+		} else {
+			for (int d = 0; d < t.nr; d++) {
+				t.node[d].backtrack = t.node[d].runnable;
+				t.node[d].sleep = 0;
+			}
+		}
+		result_free(&r);
+		if (dpor_next(&t, true, &prefix, &nr_prefix) <= 0)
+			break;
+		assert_true(st->runs < 100000);
+	}
+	dpor_tree_free(&t);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int total_all, total_reduced;
+
+/* dpor's end states are every interleaving's, in no more runs. */
+static void check_prog(const struct prog *p)
+{
+	static struct states all, reduced;
+
+	prog = p;
+	explore(false, &all);
+	explore(true, &reduced);
+	qsort(all.h, (size_t)all.nr, sizeof(all.h[0]), cmp_u64);
+	qsort(reduced.h, (size_t)reduced.nr, sizeof(reduced.h[0]), cmp_u64);
+	assert_int_equal(reduced.nr, all.nr);
+	assert_memory_equal(reduced.h, all.h,
+			    (size_t)all.nr * sizeof(all.h[0]));
+	assert_true(reduced.runs <= all.runs);
+	total_all += all.runs;
+	total_reduced += reduced.runs;
+}
+
+/* Two stores racing with a load: the load sees 0, 1 or 11 (three states). */
+static void test_store_store_load(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 3,
+		.nr_ops = {1, 1, 1},
+		.op = {{{STORE, 0}}, {{STORE, 0}}, {{LOAD, 0}}},
+	};
+
+	(void)state;
+	check_prog(&p);
+}
+
+static void test_locked_increments(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 3,
+		.nr_ops = {2, 2, 1},
+		.op = {{{LOCKED_ADD, 0}, {LOAD, 1}},
+		       {{STORE, 1}, {LOCKED_ADD, 0}},
+		       {{LOAD, 0}}},
+	};
+
+	(void)state;
+	check_prog(&p);
+}
+
+static u64 rng = 42;
+
+static unsigned int rnd(unsigned int n)
+{
+	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned int)(rng >> 33) % n;
+}
+
+/*
+ * Random programs of two or three tasks on two or three words, small
+ * enough for every interleaving: three tasks get two ops each at most and
+ * no critical section (each is three points).
+ */
+static void test_random_programs(void **state)
+{
+	int n = getenv("PINMM_TEST_RUNS") ? 4 : 40;
+
+	(void)state;
+	for (int k = 0; k < n; k++) {
+		struct prog p = {.nr_tasks = 2 + (int)rnd(2)};
+		int words = 2 + (int)rnd(2);
+
+		for (int t = 0; t < p.nr_tasks; t++) {
+			p.nr_ops[t] = 1 + (int)rnd(p.nr_tasks == 2 ? 3 : 2);
+			for (int i = 0; i < p.nr_ops[t]; i++)
+				p.op[t][i] = (struct op){
+					rnd(p.nr_tasks == 2 ? 3 : 2),
+					(int)rnd((unsigned int)words)};
+		}
+		check_prog(&p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_store_store_load),
+		cmocka_unit_test(test_locked_increments),
+		cmocka_unit_test(test_random_programs),
+	};
+
+	int ret = cmocka_run_group_tests(tests, NULL, NULL);
+
+	print_message("every interleaving: %d runs; dpor: %d\n", total_all,
+		      total_reduced);
+	return ret;
+}
