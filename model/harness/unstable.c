@@ -13,9 +13,11 @@
  * again for the next writeback, as on any device without stable pages.
  *
  * Locking: the per-pfn counts are atomics, read racily where a page pinned
- * or unpinned at that moment may count either way, as in the kernel.  A
- * page's snapshot is written when its writeback takes it and read by its
- * own I/O: PG_writeback keeps a second writeback of the page out between.
+ * or unpinned at that moment may count either way, as in the kernel; so
+ * are the bits of bytes stored, which the storing task sets while the
+ * writeback task reads them.  A page's snapshot is written when its
+ * writeback takes it and read by its own I/O: PG_writeback keeps a second
+ * writeback of the page out between.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -80,7 +82,8 @@ static void pins_page_io(void *data, struct page *page, const void *io_data)
 	    __atomic_load_n(&t->writers, __ATOMIC_RELAXED))
 		count_vm_event(UNSTABLE_WRITES);
 	t->io_data = io_data;
-	memset(t->stored, 0, sizeof(t->stored));
+	for (size_t i = 0; i < ARRAY_SIZE(t->stored); i++)
+		__atomic_store_n(&t->stored[i], 0, __ATOMIC_RELAXED);
 	data_race_begin();	/* a device may be writing the frame */
 	memcpy(snapshots + pfn * PAGE_SIZE, io_data, PAGE_SIZE);
 	data_race_end();
@@ -92,8 +95,18 @@ static void pins_store(void *data, struct page *page, unsigned int offset,
 {
 	struct pin_truth *t = &truth[page_to_pfn(page)];
 
-	for (size_t i = offset; i < offset + len && i < PAGE_SIZE; i++)
-		t->stored[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
+	size_t end = min_t(size_t, (size_t)offset + len, PAGE_SIZE);
+
+	for (size_t i = offset; i < end;) {
+		size_t bit = i % BITS_PER_LONG;
+		size_t n = min_t(size_t, BITS_PER_LONG - bit, end - i);
+		unsigned long mask = n == BITS_PER_LONG ? ~0UL :
+							  ((1UL << n) - 1) << bit;
+
+		__atomic_fetch_or(&t->stored[i / BITS_PER_LONG], mask,
+				  __ATOMIC_RELAXED);
+		i += n;
+	}
 }
 
 /* The block is on the device: is it what writeback took? */
@@ -115,7 +128,8 @@ static void pins_block_written(void *data, struct block_device *bdev,
 		size_t b = off + i;
 
 		differ += disk[i] != snap[b] &&
-			  !(truth[pfn].stored[b / BITS_PER_LONG] &
+			  !(__atomic_load_n(&truth[pfn].stored[b / BITS_PER_LONG],
+					    __ATOMIC_RELAXED) &
 			    (1UL << (b % BITS_PER_LONG)));
 	}
 	if (differ)
