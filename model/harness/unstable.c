@@ -12,12 +12,12 @@
  * not count: it went through ->page_mkwrite(), which dirtied the page
  * again for the next writeback, as on any device without stable pages.
  *
- * Locking: the per-pfn counts, and the bits of the bytes a CPU stored (a
- * store and the I/O's check of them race), are atomics, read racily where
- * a page pinned or unpinned at that moment may count either way, as in the
- * kernel.  A page's snapshot is written when its writeback takes it and
- * read by its own I/O: PG_writeback keeps a second writeback of the page
- * out between.
+ * Locking: the per-pfn counts are atomics, read racily where a page pinned
+ * or unpinned at that moment may count either way, as in the kernel; so
+ * are the bits of bytes stored, which the storing task sets while the
+ * writeback task reads them.  A page's snapshot is written when its
+ * writeback takes it and read by its own I/O: PG_writeback keeps a second
+ * writeback of the page out between.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -98,9 +98,18 @@ static void pins_store(void *data, struct page *page, unsigned int offset,
 {
 	struct pin_truth *t = &truth[page_to_pfn(page)];
 
-	for (size_t i = offset; i < offset + len && i < PAGE_SIZE; i++)
-		__atomic_fetch_or(&t->stored[i / BITS_PER_LONG],
-				  1UL << (i % BITS_PER_LONG), __ATOMIC_RELAXED);
+	size_t end = min_t(size_t, (size_t)offset + len, PAGE_SIZE);
+
+	for (size_t i = offset; i < end;) {
+		size_t bit = i % BITS_PER_LONG;
+		size_t n = min_t(size_t, BITS_PER_LONG - bit, end - i);
+		unsigned long mask = n == BITS_PER_LONG ? ~0UL :
+							  ((1UL << n) - 1) << bit;
+
+		__atomic_fetch_or(&t->stored[i / BITS_PER_LONG], mask,
+				  __ATOMIC_RELAXED);
+		i += n;
+	}
 }
 
 /* The block is on the device: is it what writeback took? */

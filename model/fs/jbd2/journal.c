@@ -99,14 +99,18 @@ static void start_this_handle(journal_t *journal, handle_t *handle)
 	transaction_t *t;
 
 	for (;;) {
+		tid_t tid;
+
 		spin_lock(&journal->j_state_lock);
 		t = journal->j_running_transaction;
 		if (!t)
 			t = jbd2_get_transaction(journal);
 		if (t->t_state != T_LOCKED)
 			break;
+		/* Once the lock is dropped, the commit may free @t. */
+		tid = t->t_tid;
 		spin_unlock(&journal->j_state_lock);
-		trace_event("jbd2_wait_transaction_locked", NULL, t->t_tid);
+		trace_event("jbd2_wait_transaction_locked", NULL, tid);
 		wait_event_named(journal->j_wait_transaction_locked,
 				 transaction_unlocked(journal, t),
 				 "wait_transaction_locked");
