@@ -126,6 +126,28 @@ class Verdicts(unittest.TestCase):
                          ["WARNING: possible circular locking dependency "
                           "detected"])
 
+    def test_umls_unlocked_vma_walk_is_kept_apart(self):
+        rcu = ["WARNING: suspicious RCU usage",
+               "lib/maple_tree.c:835 suspicious rcu_dereference_check() usage!",
+               "Call Trace:",
+               " [<6007ca81>] lockdep_rcu_suspicious+0x116/0x131",
+               " [<60310e5a>] mas_start+0xc6/0x13d",
+               " [<60318d13>] mas_find+0xe9/0x106",
+               " [<60022a65>] flush_tlb_mm+0x3f/0x87",
+               " [<60123c0a>] tlb_flush+0x19/0x5e",
+               " [<60118840>] zap_page_range_single+0xd4/0xe4",
+               " [<601189da>] unmap_mapping_range+0x27/0x29",
+               " [<600fa182>] truncate_pagecache_range+0x48/0x65",
+               "============================="]
+        r = judge(START + [CREATE] + rcu + [FINAL, RESULT])
+        self.assertEqual(r["verdict"], "pass")
+        self.assertEqual(r["debug_reports"], [])
+        self.assertEqual(r["known_debug_reports"], [rcu[0]])
+        # the same report from anywhere else still fails the debug build
+        other = rcu[:6] + [" [<60118840>] do_exit+0xd4/0xe4"] + rcu[-1:]
+        r = judge(START + [CREATE] + other + [FINAL, RESULT])
+        self.assertEqual(r["debug_reports"], [rcu[0]])
+
     def test_refused_pin(self):
         r = judge(START + [CREATE, "PINMM-RESULT refused=1 errno=14 (Bad "
                                    "address)"], scen="longterm-fsync",
