@@ -114,10 +114,11 @@ def model_cell(results):
     return {"verdicts": bad or ["pass"], "runs": len(results),
             "hits": sum(1 for r in results if r["verdict"] in bad),
             "bytes_lost": lost, "signs": signs,
-            "counters": sum_counters(results)}
+            "counters": max_counters(results)}
 
 
-def sum_counters(results):
+def max_counters(results):
+    """Each compared counter's largest value over the runs."""
     wanted = sorted({n for mn, _ in SIGNS.values() for n in mn})
     return {n: max(r["counters"].get(n, 0) for r in results) for n in wanted}
 
@@ -193,11 +194,10 @@ def compare(kernel, pinmm, runs, known, only=None):
             row.update(status="FAIL", why=[f"the model has no design '{mpol}'"])
             cells.append(row)
             continue
-        if mpol not in cache:
-            cache[mpol] = {}
-        if scen not in cache[mpol]:
-            cache[mpol][scen] = model_cell(model_runs(pinmm, scen, mpol, runs))
-        row["model"] = cache[mpol][scen]
+        # seed and seed-exact share the model's seed: run it once
+        if (scen, mpol) not in cache:
+            cache[scen, mpol] = model_cell(model_runs(pinmm, scen, mpol, runs))
+        row["model"] = cache[scen, mpol]
         if kc["verdict"] in ("error", "n/a"):
             row.update(status="skip", why=[f"kernel cell is {kc['verdict']}"])
             cells.append(row)

@@ -78,12 +78,13 @@ static void pins_page_io(void *data, struct page *page, const void *io_data)
 	unsigned long pfn = page_to_pfn(page);
 	struct pin_truth *t = &truth[pfn];
 
-	if (io_data == page_address(page) &&
-	    __atomic_load_n(&t->pins, __ATOMIC_RELAXED))
-		count_vm_event(PINNED_WRITES);
-	if (io_data == page_address(page) &&
-	    __atomic_load_n(&t->writers, __ATOMIC_RELAXED))
-		count_vm_event(UNSTABLE_WRITES);
+	/* Written in place (not from a stable copy) while a device holds it. */
+	if (io_data == page_address(page)) {
+		if (__atomic_load_n(&t->pins, __ATOMIC_RELAXED))
+			count_vm_event(PINNED_WRITES);
+		if (__atomic_load_n(&t->writers, __ATOMIC_RELAXED))
+			count_vm_event(UNSTABLE_WRITES);
+	}
 	t->io_data = io_data;
 	for (size_t i = 0; i < ARRAY_SIZE(t->stored); i++)
 		__atomic_store_n(&t->stored[i], 0, __ATOMIC_RELAXED);
