@@ -563,10 +563,12 @@ static void probe_release(void *data, struct page *page, bool dirty)
 		    !s->dma_open[w->index]) {
 			u64 end = w->pos + w->len < s->max_size ?
 					  w->pos + w->len : s->max_size;
+			/* Loaded once: a u8 store could alias s->state. */
+			u8 *state = s->state;
 
 			begins(s, w, w->pos, end - w->pos, NULL);
 			for (u64 pos = w->pos; pos < end; pos++)
-				s->state[pos] &= (u8)~SH_DMA;
+				state[pos] &= (u8)~SH_DMA;
 		}
 		window_free(w);
 	}
