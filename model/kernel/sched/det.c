@@ -96,6 +96,7 @@ struct det_task {
 	bool pending_load;	/* that op only reads it */
 	bool fresh;		/* no visible op since it started or woke */
 	bool yielded;
+	int slot;		/* its index in det.tasks */
 	void *fake_stack;	/* ASan */
 	void *tsan_fiber;
 };
@@ -110,6 +111,14 @@ static struct {
 	const struct det_strategy *strategy;
 	struct task_struct *tasks[DET_MAX_TASKS];
 	int nr_tasks;
+	/*
+	 * Bit i: det.tasks[i] can run by its state (NEW, READY, RUNNING),
+	 * kept at every change of state; so a point need not look at every
+	 * task to learn that no other can run.
+	 */
+	u32 can_run;
+	int nr_spinning;		/* tasks with a wait_lock */
+	bool killed_one;		/* a task killed here; see collect_runnable() */
 	struct task_struct *cur;
 	struct task_struct *next;	/* chosen at a preemption */
 	u64 now;
@@ -126,6 +135,23 @@ static struct {
 bool sched_det(void)
 {
 	return __atomic_load_n(&det.on, __ATOMIC_RELAXED);
+}
+
+_Static_assert(DET_MAX_TASKS <= 32, "det.can_run has a bit per task");
+
+static inline void set_state(struct det_task *d, enum det_state state)
+{
+	d->state = state;
+	if (state == DET_NEW || state == DET_READY || state == DET_RUNNING)
+		det.can_run |= 1u << d->slot;
+	else
+		det.can_run &= ~(1u << d->slot);
+}
+
+static inline void set_wait_lock(struct det_task *d, const void *lock)
+{
+	det.nr_spinning += !!lock - !!d->wait_lock;
+	d->wait_lock = lock;
 }
 
 u64 det_now(void)
@@ -187,7 +213,7 @@ static void switch_to_task(struct task_struct *t)
 	struct det_task *d = t->det;
 
 	det.cur = t;
-	d->state = DET_RUNNING;
+	set_state(d, DET_RUNNING);
 	current_task = t;
 #ifdef PINMM_ASAN
 	__sanitizer_start_switch_fiber(&det.main_fake_stack, d->stack,
@@ -241,7 +267,7 @@ static void det_fiber_entry(void)
 	/* A fiber never returns (uc_link): it ends as do_exit() ends one. */
 	det_task_exit(t);
 	det_ignore_begin();
-	t->det->state = DET_EXITED;
+	set_state(t->det, DET_EXITED);
 	current_task = NULL;
 #ifdef PINMM_ASAN
 	__sanitizer_start_switch_fiber(NULL, det.main_stack_bottom,
@@ -269,7 +295,7 @@ static __noreturn void __det_task_exit(struct task_struct *t)
 {
 	void *main_fiber = det.main_tsan_fiber;
 
-	t->det->state = DET_EXITED;
+	set_state(t->det, DET_EXITED);
 	current_task = NULL;
 	(void)main_fiber;
 #ifdef PINMM_ASAN
@@ -334,8 +360,9 @@ static void __det_task_start(struct task_struct *t)
 #ifdef PINMM_TSAN
 	d->tsan_fiber = __tsan_create_fiber(0);
 #endif
-	d->state = DET_NEW;
 	d->fresh = true;
+	d->slot = det.nr_tasks;
+	set_state(d, DET_NEW);
 	t->det = d;
 	det.tasks[det.nr_tasks++] = t;
 	if (det.strategy && det.strategy->task_created)
@@ -350,12 +377,19 @@ static void __det_task_free(struct task_struct *t)
 
 	if (!d)
 		return;
+	set_wait_lock(d, NULL);
 	for (int i = 0; i < det.nr_tasks; i++) {
+		u32 below = (1u << i) - 1;
+
 		if (det.tasks[i] != t)
 			continue;
 		memmove(&det.tasks[i], &det.tasks[i + 1],
 			(size_t)(det.nr_tasks - i - 1) * sizeof(det.tasks[0]));
 		det.nr_tasks--;
+		for (int j = i; j < det.nr_tasks; j++)
+			det.tasks[j]->det->slot = j;
+		det.can_run = (det.can_run & below) |
+			      ((det.can_run >> 1) & ~below);
 		break;
 	}
 #ifdef PINMM_TSAN
@@ -381,14 +415,40 @@ static inline bool det_runnable(struct task_struct *t)
 	       d->state == DET_RUNNING;
 }
 
-static inline int collect_runnable(struct task_struct **out)
+static int scan_runnable(struct task_struct **out)
 {
 	int n = 0;
 
-	/* det.tasks is in creation order, which is pid order. */
 	for (int i = 0; i < det.nr_tasks; i++)
 		if (det_runnable(det.tasks[i]))
 			out[n++] = det.tasks[i];
+	return n;
+}
+
+/*
+ * det.tasks is in creation order, which is pid order.  A killed task can
+ * run whatever its state: once the machine is being stopped (or a task
+ * was killed here), every task is looked at again.
+ */
+static inline int collect_runnable(struct task_struct **out)
+{
+	u32 mask = det.can_run;
+	int n = 0;
+
+	if (unlikely(det.killed_one || sched_killing()))
+		return scan_runnable(out);
+	while (mask) {
+		out[n++] = det.tasks[__builtin_ctz(mask)];
+		mask &= mask - 1;
+	}
+#ifdef PINMM_ASAN
+	{
+		struct task_struct *check[DET_MAX_TASKS];
+
+		BUG_ON(scan_runnable(check) != n ||
+		       memcmp(check, out, (size_t)n * sizeof(*out)));
+	}
+#endif
 	return n;
 }
 
@@ -430,9 +490,15 @@ const void *det_clock(void)
 	return &det.now;
 }
 
-/* Wake the tasks whose timer expired; note when the next one does. */
+/*
+ * Wake the tasks whose timer expired; note when the next one does.
+ * det.next_timer is never later than the earliest deadline (0: there is
+ * none), so before it nothing expires.
+ */
 static void fire_timers(void)
 {
+	if (!det.next_timer || det.now < det.next_timer)
+		return;
 	det.next_timer = 0;
 	for (int i = 0; i < det.nr_tasks; i++) {
 		struct task_struct *t = det.tasks[i];
@@ -443,7 +509,7 @@ static void fire_timers(void)
 		if (d->deadline <= det.now) {
 			d->deadline = 0;
 			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_RELAXED);
-			d->state = DET_READY;
+			set_state(d, DET_READY);
 		} else if (!det.next_timer || d->deadline < det.next_timer) {
 			det.next_timer = d->deadline;
 		}
@@ -518,7 +584,7 @@ static void __det_schedule(u64 deadline)
 	d->deadline = deadline;
 	if (deadline && (!det.next_timer || deadline < det.next_timer))
 		det.next_timer = deadline;
-	d->state = DET_BLOCKED;
+	set_state(d, DET_BLOCKED);
 	switch_to_main(cur, false);
 	d->deadline = 0;
 	d->fresh = true;
@@ -532,7 +598,7 @@ static void __det_yield(void)
 {
 	struct task_struct *cur = current;
 
-	cur->det->state = DET_READY;
+	set_state(cur->det, DET_READY);
 	cur->det->yielded = true;
 	cur->det->pending = &det.now;	/* running it again moves the clock */
 	switch_to_main(cur, false);
@@ -549,7 +615,7 @@ static void __det_wake(struct task_struct *t)
 	__tsan_release(t);
 #endif
 	if (d->state == DET_BLOCKED && !d->wait_lock) {
-		d->state = DET_READY;
+		set_state(d, DET_READY);
 		if (det.cur)
 			note(DET_NOTE_WAKE, t, NULL);
 	}
@@ -560,11 +626,11 @@ static void __det_block_on_lock(const void *lock)
 	struct task_struct *cur = current;
 	struct det_task *d = cur->det;
 
-	d->wait_lock = lock;
-	d->state = DET_BLOCKED;
+	set_wait_lock(d, lock);
+	set_state(d, DET_BLOCKED);
 	d->pending = lock;	/* when it runs again, it retries the lock */
 	switch_to_main(cur, false);
-	d->wait_lock = NULL;
+	set_wait_lock(d, NULL);
 	d->pending = NULL;
 }
 
@@ -584,12 +650,12 @@ static void __det_lock_released(const void *lock)
 #endif
 	if (det.cur)
 		note(DET_NOTE_RELEASE, NULL, lock);
-	for (int i = 0; i < det.nr_tasks; i++) {
+	for (int i = 0; det.nr_spinning && i < det.nr_tasks; i++) {
 		struct det_task *d = det.tasks[i]->det;
 
 		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
-			d->wait_lock = NULL;
-			d->state = DET_READY;
+			set_wait_lock(d, NULL);
+			set_state(d, DET_READY);
 		}
 	}
 }
@@ -751,6 +817,7 @@ static void __det_run_until_exited(struct task_struct *t)
 
 	if (end != DET_DONE) {
 		/* Nothing else can run: make the task leave. */
+		det.killed_one = true;
 		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
 		__det_run(task_exited, t, 0, 0, &hung);
 	}
