@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The deterministic scheduler: every task is a fiber (ucontext) on the host
+ * The deterministic scheduler: every task is a fiber (det_fiber.c) on the host
  * thread that runs the machine, one task runs at a time, and a strategy
  * picks the next task at every scheduling point where more than one can
  * run.  Time is virtual (microseconds).  Work takes time, as on a CPU:
@@ -34,20 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 
 #include <linux/bug.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PINMM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PINMM_ASAN 1
-#endif
-#endif
+#include "det_fiber.h"	/* and PINMM_ASAN */
 
 #ifdef PINMM_ASAN
 #include <sanitizer/common_interface_defs.h>
@@ -87,7 +80,7 @@
 enum det_state { DET_NEW, DET_READY, DET_RUNNING, DET_BLOCKED, DET_EXITED };
 
 struct det_task {
-	ucontext_t ctx;
+	struct det_fiber ctx;
 	void *stack;
 	enum det_state state;
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
@@ -103,7 +96,7 @@ struct det_task {
 
 static struct {
 	bool on;
-	ucontext_t main_ctx;
+	struct det_fiber main_ctx;
 	void *main_fake_stack;
 	const void *main_stack_bottom;
 	size_t main_stack_size;
@@ -222,7 +215,7 @@ static void switch_to_task(struct task_struct *t)
 #ifdef PINMM_TSAN
 	__tsan_switch_to_fiber(d->tsan_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
-	swapcontext(&det.main_ctx, &d->ctx);
+	det_fiber_switch(&det.main_ctx, &d->ctx);
 #ifdef PINMM_ASAN
 	__sanitizer_finish_switch_fiber(det.main_fake_stack, NULL, NULL);
 #endif
@@ -242,7 +235,7 @@ static void switch_to_main(struct task_struct *t, bool dying)
 #ifdef PINMM_TSAN
 	__tsan_switch_to_fiber(det.main_tsan_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
-	swapcontext(&d->ctx, &det.main_ctx);
+	det_fiber_switch(&d->ctx, &det.main_ctx);
 #ifdef PINMM_ASAN
 	__sanitizer_finish_switch_fiber(d->fake_stack, NULL, NULL);
 #endif
@@ -264,25 +257,8 @@ static void det_fiber_entry(void)
 #endif
 	det_ignore_end();
 	kthread(t);
-	/* A fiber never returns (uc_link): it ends as do_exit() ends one. */
+	/* A fiber never returns: it ends as do_exit() ends one. */
 	det_task_exit(t);
-	det_ignore_begin();
-	set_state(t->det, DET_EXITED);
-	current_task = NULL;
-#ifdef PINMM_ASAN
-	__sanitizer_start_switch_fiber(NULL, det.main_stack_bottom,
-				       det.main_stack_size);
-#endif
-#ifdef PINMM_TSAN
-	void *main_fiber = det.main_tsan_fiber;
-#endif
-	det_ignore_end();	/* a fiber must not end inside an ignore */
-#ifdef PINMM_TSAN
-	/* Its end happens before whoever joins it (task_join()). */
-	__tsan_release(t);
-	__tsan_switch_to_fiber(main_fiber, __tsan_switch_to_fiber_no_sync);
-#endif
-	/* Returning resumes uc_link, the scheduler. */
 }
 
 /*
@@ -308,7 +284,7 @@ static __noreturn void __det_task_exit(struct task_struct *t)
 	__tsan_switch_to_fiber(main_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
 	/* Never resumed: the fiber ends here without returning. */
-	swapcontext(&t->det->ctx, &det.main_ctx);
+	det_fiber_switch(&t->det->ctx, &det.main_ctx);
 	abort();
 }
 
@@ -352,11 +328,7 @@ static void __det_task_start(struct task_struct *t)
 
 	BUG_ON(!d || det.nr_tasks == DET_MAX_TASKS);
 	d->stack = stack_get();
-	getcontext(&d->ctx);
-	d->ctx.uc_stack.ss_sp = d->stack;
-	d->ctx.uc_stack.ss_size = DET_STACK_SIZE;
-	d->ctx.uc_link = &det.main_ctx;
-	makecontext(&d->ctx, det_fiber_entry, 0);
+	det_fiber_make(&d->ctx, d->stack, DET_STACK_SIZE, det_fiber_entry);
 #ifdef PINMM_TSAN
 	d->tsan_fiber = __tsan_create_fiber(0);
 #endif
