@@ -44,13 +44,21 @@ int dma_dev_release(struct dma_dev *dev, bool dirty);
  * The bytes a device writes at @pos of a burst with @seed: each aligned
  * 8-byte word of the stream is one hash of (seed, word index).
  */
-static inline u64 dma_pattern_word(u64 seed, u64 word)
-{
-	u64 x = seed * 0x9e3779b97f4a7c15ULL + word * 0xbf58476d1ce4e5b9ULL;
+#define DMA_PATTERN_SEED_MUL 0x9e3779b97f4a7c15ULL
+#define DMA_PATTERN_WORD_MUL 0xbf58476d1ce4e5b9ULL
 
+/* The word whose first step, seed and index mixed, is @x. */
+static inline u64 dma_pattern_mix(u64 x)
+{
 	x ^= x >> 29;
 	x *= 0x94d049bb133111ebULL;
 	return x ^ (x >> 32);
+}
+
+static inline u64 dma_pattern_word(u64 seed, u64 word)
+{
+	return dma_pattern_mix(seed * DMA_PATTERN_SEED_MUL +
+			       word * DMA_PATTERN_WORD_MUL);
 }
 
 static inline u8 dma_pattern_byte(u64 seed, u64 pos)
@@ -64,10 +72,16 @@ static inline void dma_pattern_fill(u8 *buf, u64 seed, u64 pos, size_t len)
 
 	for (; i < len && (pos + i) % 8; i++)
 		buf[i] = dma_pattern_byte(seed, pos + i);
-	for (; i + 8 <= len; i += 8) {
-		u64 w = dma_pattern_word(seed, (pos + i) / 8);
+	if (i + 8 <= len) {
+		/* The first step of the next word: one addition, not a multiply. */
+		u64 x = seed * DMA_PATTERN_SEED_MUL +
+			(pos + i) / 8 * DMA_PATTERN_WORD_MUL;
 
-		__builtin_memcpy(buf + i, &w, 8);	/* little-endian host */
+		for (; i + 8 <= len; i += 8, x += DMA_PATTERN_WORD_MUL) {
+			u64 w = dma_pattern_mix(x);
+
+			__builtin_memcpy(buf + i, &w, 8);	/* little-endian host */
+		}
 	}
 	for (; i < len; i++)
 		buf[i] = dma_pattern_byte(seed, pos + i);
