@@ -540,6 +540,23 @@ static void probe_release_begin(void *data, struct page *page, bool dirty)
 	unlock_oracle();
 }
 
+/* Clear @flag in @len bytes of shadow state, a word at a time. */
+static void clear_state_flag(u8 *state, u64 len, u8 flag)
+{
+	u64 keep = ~(0x0101010101010101ULL * flag);
+	u64 i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		u64 word;
+
+		memcpy(&word, state + i, sizeof(word));
+		word &= keep;
+		memcpy(state + i, &word, sizeof(word));
+	}
+	for (; i < len; i++)
+		state[i] &= (u8)~flag;
+}
+
 /*
  * After set_page_dirty_lock(): the page is dirty, so what every DMA that
  * had ended before the release began wrote into it is the kernel's to
@@ -563,12 +580,9 @@ static void probe_release(void *data, struct page *page, bool dirty)
 		    !s->dma_open[w->index]) {
 			u64 end = w->pos + w->len < s->max_size ?
 					  w->pos + w->len : s->max_size;
-			/* Loaded once: a u8 store could alias s->state. */
-			u8 *state = s->state;
-
 			begins(s, w, w->pos, end - w->pos, NULL);
-			for (u64 pos = w->pos; pos < end; pos++)
-				state[pos] &= (u8)~SH_DMA;
+			clear_state_flag(s->state + w->pos, end - w->pos,
+					 SH_DMA);
 		}
 		window_free(w);
 	}
