@@ -17,6 +17,7 @@
  * the lock being acquired and takes nothing else.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,12 @@ static int nr_classes;
 static struct lock_edge edges[MAX_LOCK_CLASSES][MAX_LOCK_CLASSES];
 static char report[2048];
 static int inversions;
+/* The class of a name pointer: see class_of(). */
+#define CLASS_CACHE 512		/* a power of two */
+static struct {
+	const char *name;
+	int class;
+} class_cache[CLASS_CACHE];
 
 void lockdep_reset(void)
 {
@@ -52,6 +59,7 @@ void lockdep_reset(void)
 		for (int j = 0; j < nr_classes; j++)
 			edges[i][j].set = false;
 	nr_classes = 0;
+	memset(class_cache, 0, sizeof(class_cache));
 	report[0] = '\0';
 	inversions = 0;
 	pthread_mutex_unlock(&lockdep_lock);
@@ -67,8 +75,20 @@ int lockdep_inversions(void)
 	return inversions;
 }
 
-/* Names are string literals of their init site: compare by text. */
-static int class_of(const char *name)
+/*
+ * Names are string literals of their init site: compare by text.  Every
+ * acquisition looks up its lock's class and those of the locks held, so
+ * the class of each name pointer met is kept in a small hash table,
+ * emptied with the classes.  A class's text is in class_names[] once, so
+ * a pointer's class found by text stays its class.
+ */
+static inline unsigned int class_hash(const char *name)
+{
+	return (unsigned int)(((uintptr_t)name * 0x9e3779b97f4a7c15ULL) >> 55) &
+	       (CLASS_CACHE - 1);
+}
+
+static int class_lookup(const char *name)
 {
 	for (int i = 0; i < nr_classes; i++)
 		if (class_names[i] == name)
@@ -80,6 +100,25 @@ static int class_of(const char *name)
 		return -1;
 	class_names[nr_classes] = name;
 	return nr_classes++;
+}
+
+static int class_of(const char *name)
+{
+	unsigned int h = class_hash(name);
+	int class;
+
+	for (int probe = 0; probe < 8; probe++, h = (h + 1) & (CLASS_CACHE - 1)) {
+		if (class_cache[h].name == name)
+			return class_cache[h].class;
+		if (!class_cache[h].name)
+			break;
+	}
+	class = class_lookup(name);
+	if (class >= 0 && !class_cache[h].name) {
+		class_cache[h].name = name;
+		class_cache[h].class = class;
+	}
+	return class;
 }
 
 /* Is there a path @from ->* @to?  Depth-first over the edge matrix. */
