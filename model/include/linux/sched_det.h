@@ -61,7 +61,13 @@ enum det_end {
 	DET_TIMEOUT,	/* the clock reached the caller's deadline */
 };
 
-bool sched_det(void);
+/* Is the deterministic scheduler on?  Asked at every scheduling point. */
+extern bool det_on;
+static inline bool sched_det(void)
+{
+	return __atomic_load_n(&det_on, __ATOMIC_RELAXED);
+}
+
 void det_init(const struct det_strategy *strategy, u64 max_steps);
 void det_exit(void);
 u64 det_now(void);

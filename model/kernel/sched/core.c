@@ -100,7 +100,7 @@ void preempt_enable(void)
 	t->preempt_count--;
 }
 
-static bool preemptible(void)
+static inline bool preemptible(void)
 {
 	return !current || !current->preempt_count;
 }

@@ -95,7 +95,6 @@ struct det_task {
 };
 
 static struct {
-	bool on;
 	struct det_fiber main_ctx;
 	void *main_fake_stack;
 	const void *main_stack_bottom;
@@ -125,10 +124,7 @@ static struct {
 	int idle_polls;
 } det;
 
-bool sched_det(void)
-{
-	return __atomic_load_n(&det.on, __ATOMIC_RELAXED);
-}
+bool det_on;	/* sched_det() */
 
 _Static_assert(DET_MAX_TASKS <= 32, "det.can_run has a bit per task");
 
@@ -166,7 +162,7 @@ void det_init(const struct det_strategy *strategy, u64 max_steps)
 {
 	det_ignore_begin();
 	memset(&det, 0, sizeof(det));
-	det.on = true;
+	det_on = true;
 	det.now = 1;	/* see ktime_get_us() */
 	det.strategy = strategy;
 	det.max_steps = max_steps ? max_steps : 50000000ULL;
@@ -179,7 +175,7 @@ void det_init(const struct det_strategy *strategy, u64 max_steps)
 void det_exit(void)
 {
 	det_ignore_begin();
-	det.on = false;
+	det_on = false;
 	det_ignore_end();
 }
 
