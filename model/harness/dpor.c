@@ -6,17 +6,20 @@
  *
  * A run is a sequence of steps (struct pinmm_event): a task's op at a
  * scheduling point on that point's object, then the task's own code up to
- * its next point, during which it may release locks.  Two steps are
- * dependent when they name a common object (a lock, a word loaded or
- * stored, a flags word, a counter, the clock) and at least one of them
- * writes it, or when either is the harness's own (between two det_run()
- * calls it may act on anything).  A lock released inside a step is
- * written by it.  Happens-before is the transitive closure of program order,
- * dependence, and wake-ups (a woken or created task's next step comes after
- * the step that woke it).  A timer's expiry makes a task runnable with no
- * such edge: the search then cannot know who enabled it, and where a
- * reversal needs a task that could not run, it tries every task that
- * could (Flanagan and Godefroid, POPL 2005): more schedules, none lost.
+ * its next point, during which it may release locks and, with preemption
+ * disabled, touch more objects.  Two steps are dependent when they name a
+ * common object (a lock, a word loaded or stored, a flags word, a counter,
+ * the clock) and at least one of them writes it; a reader's section of an
+ * rwlock only reads the lock.  The harness (the caller of det_run()) acts
+ * as part of the step that ended a run: its step (pid 0) names what it
+ * touched, comes after that step, and a race with it is reversed at that
+ * step's choice.  Happens-before is the transitive closure of program
+ * order, dependence, and wake-ups (a woken or created task's next step
+ * comes after the step that woke it).  A timer's expiry makes a task
+ * runnable with no such edge: the search then cannot know who enabled it,
+ * and where a reversal needs a task that could not run, it tries every
+ * task that could (Flanagan and Godefroid, POPL 2005): more schedules,
+ * none lost.
  *
  * After each run, every race (two dependent steps of different tasks,
  * ordered by nothing but their own dependence) is reversed: at the choice
@@ -61,16 +64,6 @@ static struct pinmm_event *push_event(struct dpor_log *l)
 	return &l->ev[l->nr++];
 }
 
-static bool event_touches(const struct pinmm_event *e, const void *obj)
-{
-	if (e->nr_objs < 0)
-		return true;
-	for (int i = 0; i < e->nr_objs; i++)
-		if (e->obj[i] == obj)
-			return true;
-	return false;
-}
-
 /* Does step @e conflict with an op on @obj (@load: that only reads it)? */
 static bool event_conflicts(const struct pinmm_event *e, const void *obj,
 			    bool load)
@@ -78,9 +71,30 @@ static bool event_conflicts(const struct pinmm_event *e, const void *obj,
 	if (e->nr_objs < 0)
 		return true;
 	for (int i = 0; i < e->nr_objs; i++)
-		if (e->obj[i] == obj && !(load && i == 0 && e->load))
+		if (e->obj[i] == obj && !(load && (e->loads & (1u << i))))
 			return true;
 	return false;
+}
+
+/* Step @e also touches @obj (@load: only reads it). */
+static void event_add(struct pinmm_event *e, const void *obj, bool load)
+{
+	if (e->nr_objs < 0)
+		return;
+	for (int i = 0; i < e->nr_objs; i++) {
+		if (e->obj[i] != obj)
+			continue;
+		if (!load)
+			e->loads &= (u16)~(1u << i); /* it writes it after all */
+		return;
+	}
+	if (e->nr_objs == DPOR_OBJS) {
+		e->nr_objs = -1;
+		return;
+	}
+	if (load)
+		e->loads |= (u16)(1u << e->nr_objs);
+	e->obj[e->nr_objs++] = obj;
 }
 
 /*
@@ -121,8 +135,7 @@ static void note_step(struct strategy *s, struct task_struct *t,
 		return;
 	*e = (struct pinmm_event){.pid = pid, .decision = -1, .waker = -1};
 	if (obj)
-		e->obj[e->nr_objs++] = obj;
-	e->load = obj && load;
+		event_add(e, obj, load);
 	if (pid >= 64)
 		e->nr_objs = -1; /* no clock for it: dependent on all */
 	/* The decision just made chose this step. */
@@ -136,35 +149,42 @@ static void note_step(struct strategy *s, struct task_struct *t,
 	l->closed = false;
 }
 
-static void note_release(struct dpor_log *l, const void *lock)
+/*
+ * The step running (a task's, or the harness's) touches @obj too: a lock
+ * it releases, or (@wide) what it touches with preemption disabled.
+ */
+static void note_touch(struct dpor_log *l, const void *obj, bool load,
+		       bool wide)
 {
-	struct pinmm_event *e = l->nr ? &l->ev[l->nr - 1] : NULL;
-
-	if (!e || e->nr_objs < 0)
-		return;
-	if (e->nr_objs && e->obj[0] == lock) {
-		e->load = false; /* it writes the lock after all */
-		return;
-	}
-	if (event_touches(e, lock))
-		return;
-	if (e->nr_objs < DPOR_OBJS)
-		e->obj[e->nr_objs++] = lock;
-	else
-		e->nr_objs = -1;
+	if (!l->nr)
+		return; /* the machine's boot: before every step */
+	event_add(&l->ev[l->nr - 1], obj, load);
+	l->ev[l->nr - 1].wide |= wide;
+	l->closed = false; /* sleepers look at it again */
 }
 
-static void note_phase(struct dpor_log *l)
+/*
+ * A det_run() returned: the harness acts until the next, as one step that
+ * comes after the step that ended the run, and touches what it names.
+ * Several runs in a row with no step between are one such step.
+ */
+static void note_phase(struct dpor_log *l, bool barrier)
 {
 	struct pinmm_event *e;
 
+	if (!l->nr)
+		return;
+	if (l->ev[l->nr - 1].pid == 0) {
+		l->ev[l->nr - 1].barrier |= barrier;
+		return;
+	}
+	l->ev[l->nr - 1].wide = true; /* the harness acts as part of it */
 	close_step(l);
 	e = push_event(l);
 	if (e)
-		*e = (struct pinmm_event){
-			.pid = 0, .decision = -1, .waker = -1, .nr_objs = -1};
-	l->sleep_now = 0; /* it touched every task's next op */
-	l->closed = true;
+		*e = (struct pinmm_event){.pid = 0, .decision = -1,
+					  .waker = l->nr - 2, .barrier = barrier};
+	l->closed = false;
 }
 
 /* struct det_strategy.note of a STRAT_DPOR strategy. */
@@ -180,14 +200,23 @@ void dpor_note(void *state, enum det_note what, struct task_struct *t,
 		note_step(s, t, obj, what == DET_NOTE_LOAD);
 		break;
 	case DET_NOTE_RELEASE:
-		note_release(l, obj);
+	case DET_NOTE_RELEASE_SHARED:
+		/*
+		 * Not wide: while the step's task holds the lock, no step
+		 * that conflicts with the release can run.
+		 */
+		note_touch(l, obj, what == DET_NOTE_RELEASE_SHARED, false);
+		break;
+	case DET_NOTE_TOUCH:
+	case DET_NOTE_TOUCH_LOAD:
+		note_touch(l, obj, what == DET_NOTE_TOUCH_LOAD, true);
 		break;
 	case DET_NOTE_WAKE:
 		if (t->pid < 64)
 			l->waker[t->pid] = l->nr - 1;
 		break;
 	case DET_NOTE_PHASE:
-		note_phase(l);
+		note_phase(l, obj);
 		break;
 	}
 }
@@ -248,7 +277,7 @@ void dpor_take_events(const struct strategy *s, struct pinmm_result *r)
  */
 struct access {
 	const void *key;
-	int write, read;
+	int write, read; /* read: step * DPOR_OBJS + which of its objects */
 };
 
 struct last_map {
@@ -287,8 +316,9 @@ struct hb {
 	int n, width;
 	int *lidx;
 	int *vc;
-	int *prev_read; /* by step: the object's read before it */
+	int *prev_read; /* by read (step * DPOR_OBJS + i): the read before */
 	int *dep;	/* scratch: one step's dependees */
+	int *tmp;	/* scratch: a clock */
 	int last_of[64], last_all;
 };
 
@@ -358,10 +388,10 @@ static int dependees(struct hb *h, struct last_map *m, int j)
 
 			if (a->write >= 0)
 				h->dep[n++] = a->write;
-			if (i == 0 && ev->load)
+			if (ev->loads & (1u << i))
 				continue;
 			for (int r = a->read; r >= 0; r = h->prev_read[r])
-				h->dep[n++] = r;
+				h->dep[n++] = r / DPOR_OBJS;
 		}
 		if (h->last_all >= 0)
 			h->dep[n++] = h->last_all;
@@ -379,14 +409,41 @@ static void touch(struct hb *h, struct last_map *m, int j)
 	for (int i = 0; i < ev->nr_objs; i++) {
 		struct access *a = last_slot(m, ev->obj[i]);
 
-		if (i == 0 && ev->load) {
-			h->prev_read[j] = a->read;
-			a->read = j;
+		if (ev->loads & (1u << i)) {
+			h->prev_read[j * DPOR_OBJS + i] = a->read;
+			a->read = j * DPOR_OBJS + i;
 		} else {
 			a->write = j;
 			a->read = -1;
 		}
 	}
+}
+
+/*
+ * Step j races with the harness's step @e (pid 0), which comes right after
+ * the step w that ended a run and is part of it: j races with w, unless w
+ * happens before j other than through @e.  The clock of j without @e:
+ * program order, its waker, and its other dependees (none of which comes
+ * after @e, or @e would not race with j).
+ */
+static int harness_race(struct hb *h, struct races *rs, int e, int j, int nd)
+{
+	const struct pinmm_event *ev = &h->ev[j];
+	int w = h->ev[e].waker, *c = h->tmp;
+
+	if (w < 0 || h->ev[w].pid == ev->pid)
+		return 0;
+	memset(c, 0, (size_t)h->width * sizeof(*c));
+	if (h->last_of[ev->pid] >= 0)
+		join(c, vc_of(h, h->last_of[ev->pid]), h->width);
+	if (ev->waker >= 0 && ev->waker < j)
+		join(c, vc_of(h, ev->waker), h->width);
+	for (int i = 0; i < nd; i++)
+		if (h->dep[i] != e)
+			join(c, vc_of(h, h->dep[i]), h->width);
+	if (c[h->ev[w].pid] >= h->lidx[w])
+		return 0;
+	return add_race(rs, w, j);
 }
 
 /*
@@ -411,13 +468,17 @@ static int hb_compute(struct hb *h, struct last_map *m, struct races *rs)
 			       (size_t)h->width * sizeof(*c));
 		if (ev->waker >= 0 && ev->waker < j)
 			join(c, vc_of(h, ev->waker), h->width);
+		for (int p = 0; ev->barrier && p < h->width; p++)
+			if (h->last_of[p] >= 0)
+				join(c, vc_of(h, h->last_of[p]), h->width);
 		for (int i = 0; i < nd; i++) {
 			int e = h->dep[i];
 
 			if (i && e == h->dep[i - 1])
 				continue;
 			if (h->ev[e].pid != q && c[h->ev[e].pid] < h->lidx[e] &&
-			    add_race(rs, e, j))
+			    (h->ev[e].pid ? add_race(rs, e, j) :
+					    harness_race(h, rs, e, j, nd)))
 				return -ENOMEM;
 			join(c, vc_of(h, e), h->width);
 		}
@@ -491,6 +552,13 @@ static void reverse(struct dpor_tree *t, const struct hb *h, int e, int j)
 		nd->backtrack |= bit(q);
 	} else if (cand) {
 		nd->backtrack |= cand & -cand;
+	} else if (!q) {
+		/*
+		 * Only the harness would start it, and it acts only once the
+		 * run's condition holds, which it did not before e (it acts
+		 * at the first step after which it holds): no reversal.
+		 */
+		return;
 	} else {
 		/* Whoever starts it could not run here: try everyone. */
 		nd->backtrack |= nd->runnable;
@@ -505,7 +573,7 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	struct hb h = {.ev = ev, .n = r->nr_events, .width = 1};
 	struct last_map m = {0};
 	struct races rs = {0};
-	size_t n = (size_t)h.n + 1;
+	size_t n = (size_t)h.n + 1, objs = 0;
 	int err = -ENOMEM;
 
 	if (!ev)
@@ -516,14 +584,17 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	/* Clocks and masks are by pid, as the decisions' are. */
 	if (h.width > 64)
 		return -E2BIG;
-	for (m.cap = 64; m.cap < 2 * n * DPOR_OBJS; m.cap *= 2)
+	for (int i = 0; i < h.n; i++)
+		objs += ev[i].nr_objs > 0 ? (size_t)ev[i].nr_objs : 0;
+	for (m.cap = 64; m.cap < 2 * objs; m.cap *= 2)
 		;
 	m.slot = calloc(m.cap, sizeof(*m.slot));
 	h.lidx = calloc(n, sizeof(*h.lidx));
-	h.prev_read = calloc(n, sizeof(*h.prev_read));
+	h.prev_read = calloc(n * DPOR_OBJS, sizeof(*h.prev_read));
 	h.dep = calloc(n * DPOR_OBJS + 64, sizeof(*h.dep));
 	h.vc = calloc(n * (size_t)h.width, sizeof(*h.vc));
-	if (m.slot && h.lidx && h.prev_read && h.dep && h.vc &&
+	h.tmp = calloc((size_t)h.width, sizeof(*h.tmp));
+	if (m.slot && h.lidx && h.prev_read && h.dep && h.vc && h.tmp &&
 	    !hb_compute(&h, &m, &rs)) {
 		for (size_t i = 0; i < rs.nr; i++)
 			reverse(t, &h, rs.r[i].e, rs.r[i].j);
@@ -535,6 +606,7 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	free(h.prev_read);
 	free(h.dep);
 	free(h.vc);
+	free(h.tmp);
 	return err;
 }
 
@@ -572,11 +644,18 @@ int dpor_tree_grow(struct dpor_tree *t, const struct pinmm_result *r)
 		nd->sleep = dec->sleep;
 		nd->pid = dec->pid;
 		nd->done = bit(dec->pid);
+		nd->wide = 0;
 		/* The top of the tree tries everyone: see dpor_ours(). */
 		nd->backtrack =
 			d < DPOR_SHARD_DEPTH ? dec->runnable : bit(dec->pid);
 	}
 	t->nr = n;
+	for (int i = 0; i < r->nr_events; i++) {
+		const struct pinmm_event *e = &r->events[i];
+
+		if (e->wide && e->decision >= 0 && e->decision < n)
+			t->node[e->decision].wide |= bit(e->pid);
+	}
 	return 0;
 }
 
@@ -627,7 +706,8 @@ int dpor_next(struct dpor_tree *t, bool ours, struct pinmm_decision **prefix,
 		t->nr = d + 1;
 		for (int i = 0; i <= d; i++) {
 			p[i].pid = t->node[i].pid;
-			p[i].explored = t->node[i].done & ~bit(t->node[i].pid);
+			p[i].explored = t->node[i].done & ~t->node[i].wide &
+					~bit(t->node[i].pid);
 		}
 		*prefix = p;
 		*nr_prefix = d + 1;

@@ -12,20 +12,28 @@
 struct strategy;
 
 /* How many objects one step may name before it counts as touching all. */
-#define DPOR_OBJS 4
+#define DPOR_OBJS 16
 
 /*
  * One step: task @pid's op on obj[0] (its scheduling point), then its own
  * code up to its next point, during which it may release locks (obj[1..]).
- * pid 0 is the harness acting between two det_run() calls; it and a step
- * that released too many locks have nr_objs < 0: dependent on everything.
+ * pid 0 is the harness acting after a det_run() returned, until the next:
+ * it names what it touched, and comes after the step that ended the run
+ * (@waker).  A step that named too many objects has nr_objs < 0: dependent
+ * on everything.
  */
 struct pinmm_event {
 	int pid;
 	int decision; /* the decision that chose it; -1: no choice */
 	int waker;    /* the step that made the task runnable; -1: none */
 	int nr_objs;
-	bool load; /* the op on obj[0] only reads it */
+	u16 loads;    /* bit i: the step only read obj[i] */
+	bool barrier; /* the harness's, after every step before it */
+	/*
+	 * It touched more than its first op and the locks it released: with
+	 * preemption disabled, or as the step the harness acted after.
+	 */
+	bool wide;
 	const void *obj[DPOR_OBJS];
 };
 
@@ -59,6 +67,11 @@ void dpor_take_events(const struct strategy *s, struct pinmm_result *r);
 
 struct dpor_node {
 	u64 runnable, sleep, backtrack, done;
+	/*
+	 * The tasks whose step here was wide (struct pinmm_event): what it
+	 * touched is not known from its first op, so they never sleep.
+	 */
+	u64 wide;
 	int pid;
 };
 

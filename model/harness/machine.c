@@ -20,6 +20,7 @@
 #include <linux/panic.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched_det.h>
 #include <linux/swap.h>
 #include <linux/wait.h>
 
@@ -247,7 +248,7 @@ static bool kthreads_exited(void *arg)
 
 	(void)arg;
 	for_each_task(find_kthread, &alive);
-	return !alive;
+	return !alive && (!sched_det() || det_idle());
 }
 
 /*
@@ -262,7 +263,7 @@ enum watch_end machine_stop_kthreads_watched(struct machine *m, u64 timeout,
 	enum watch_end end;
 
 	for_each_task(request_stop, NULL);
-	end = watch(m, kthreads_exited, m, timeout, hr);
+	end = watch_idle(m, kthreads_exited, m, timeout, hr);
 	if (end != WATCH_DONE)
 		sched_kill_all();
 	machine_stop_kthreads(m);

@@ -53,11 +53,16 @@ static void final_sync_fn(void *arg)
 	__atomic_store_n(&fs->done, true, __ATOMIC_RELEASE);
 }
 
+/*
+ * The sync is over, and every kernel thread has gone idle: the harness
+ * stops them when none is in the middle of its work.
+ */
 static bool watch_sync(void *arg)
 {
 	struct final_sync *fs = arg;
 
-	return __atomic_load_n(&fs->done, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&fs->done, __ATOMIC_ACQUIRE) &&
+	       (!sched_det() || det_idle());
 }
 
 /*
@@ -104,7 +109,7 @@ static int run_scenario(const struct scenario *scn, const char *policy,
 		oracle_stop_promises();
 		fs.m = m;
 		syncer = kthread_run(final_sync_fn, &fs, "sync");
-		end = watch(m, watch_sync, &fs, timeout, &hr);
+		end = watch_idle(m, watch_sync, &fs, timeout, &hr);
 	}
 	if (end != WATCH_DONE)
 		sched_kill_all();

@@ -257,11 +257,12 @@ static bool det_done_or_oops(void *arg)
  * task blocked or busy-waiting too) is reported as a deadlock.
  */
 static enum watch_end watch_det(struct machine *m, bool (*done)(void *),
-				void *arg, u64 timeout, struct hang_report *hr)
+				void *arg, bool idle, u64 timeout,
+				struct hang_report *hr)
 {
 	struct det_done dd = { .m = m, .done = done, .arg = arg, .event = -1 };
 	struct task_struct *hung;
-	enum det_end end = det_run(det_done_or_oops, &dd, timeout,
+	enum det_end end = det_run(det_done_or_oops, &dd, idle, timeout,
 				   m->run_deadline, &hung);
 
 	switch (end) {
@@ -293,11 +294,12 @@ static enum watch_end watch_det(struct machine *m, bool (*done)(void *),
  * Wait until @done(@arg), an oops, or a hang (watchdog.h).  Free-running,
  * the tasks publish their waits and this thread looks every 200 us.
  */
-enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
-		     u64 timeout, struct hang_report *hr)
+static enum watch_end __watch(struct machine *m, bool (*done)(void *),
+			      void *arg, bool idle, u64 timeout,
+			      struct hang_report *hr)
 {
 	if (sched_det())
-		return watch_det(m, done, arg, timeout, hr);
+		return watch_det(m, done, arg, idle, timeout, hr);
 
 	for (;;) {
 		struct hang_scan hs = { .timeout = timeout };
@@ -321,4 +323,16 @@ enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
 			return timeout_report(m, hr);
 		usleep(200);
 	}
+}
+
+enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
+		     u64 timeout, struct hang_report *hr)
+{
+	return __watch(m, done, arg, false, timeout, hr);
+}
+
+enum watch_end watch_idle(struct machine *m, bool (*done)(void *), void *arg,
+			  u64 timeout, struct hang_report *hr)
+{
+	return __watch(m, done, arg, true, timeout, hr);
 }

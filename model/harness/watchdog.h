@@ -27,6 +27,13 @@ struct hang_report {
  */
 enum watch_end watch(struct machine *m, bool (*done)(void *), void *arg,
 		     u64 hung_timeout, struct hang_report *hr);
+/*
+ * The same, for a @done that holds only once every task is idle
+ * (det_idle() in deterministic mode): the harness then acts after all
+ * the tasks did, which a search (harness/dpor.c) may count on.
+ */
+enum watch_end watch_idle(struct machine *m, bool (*done)(void *), void *arg,
+			  u64 hung_timeout, struct hang_report *hr);
 /* Have all of the scenario's actors finished their steps? */
 bool actors_done(struct machine *m);
 

@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dpor search loses nothing: on small programs (two or three tasks, a
- * few loads and stores of a few words, run as real tasks under the
- * deterministic scheduler), the set of end states dpor reaches equals the
- * set that running every interleaving reaches.  The programs are small
- * enough that the unreduced search takes milliseconds; the whole machine
- * (pinmm_explore()) is too large for it.
+ * few loads and stores of a few words, spinlock and rwlock sections, stores
+ * with preemption disabled, and the harness storing between two det_run()
+ * calls, run as real tasks under the deterministic scheduler), the set of
+ * end states dpor reaches equals the set that running every interleaving
+ * reaches.  The programs are small enough that the unreduced search takes
+ * milliseconds; the whole machine is tested against sampled runs instead
+ * (test_explore.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 #include <linux/compiler.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
 #include <linux/spinlock.h>
@@ -27,7 +31,15 @@
 #define OPS 4
 #define WORDS 3
 
-enum op_kind { LOAD, STORE, LOCKED_ADD };
+enum op_kind {
+	LOAD,
+	STORE,
+	LOCKED_ADD,
+	READ_LOCKED_LOAD,	/* read_lock(), load, read_unlock() */
+	WRITE_LOCKED_ADD,	/* write_lock(), load, store, write_unlock() */
+	NOPREEMPT_STORE,	/* a store with preemption disabled */
+	NR_OPS
+};
 
 struct op {
 	enum op_kind kind;
@@ -38,13 +50,20 @@ struct prog {
 	int nr_tasks;
 	int nr_ops[TASKS];
 	struct op op[TASKS][OPS];
+	/*
+	 * > 0: the harness stores 99 to word harness_word - 1 once task 0
+	 * has finished, between two det_run() calls.
+	 */
+	int harness_word;
 };
 
 static const struct prog *prog;
 static long mem[WORDS];
 static long seen[TASKS][OPS];
 static spinlock_t lock;
+static rwlock_t rwlock;
 static int finished; /* by the tasks, for the harness: not a point */
+static int task0_finished;
 
 static void task_fn(void *arg)
 {
@@ -66,9 +85,35 @@ static void task_fn(void *arg)
 			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
 			spin_unlock(&lock);
 			break;
+		case READ_LOCKED_LOAD:
+			read_lock(&rwlock);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			read_unlock(&rwlock);
+			break;
+		case WRITE_LOCKED_ADD:
+			write_lock(&rwlock);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
+			write_unlock(&rwlock);
+			break;
+		case NOPREEMPT_STORE:
+			preempt_disable();
+			WRITE_ONCE(mem[o->word], 10 * t + i + 1);
+			preempt_enable();
+			break;
+		case NR_OPS:
+			break;
 		}
 	}
+	if (!t)
+		__atomic_store_n(&task0_finished, 1, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
+}
+
+static bool first_finished(void *arg)
+{
+	(void)arg;
+	return __atomic_load_n(&task0_finished, __ATOMIC_ACQUIRE);
 }
 
 static bool all_finished(void *arg)
@@ -109,12 +154,19 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 	memset(mem, 0, sizeof(mem));
 	memset(seen, 0, sizeof(seen));
 	finished = 0;
+	task0_finished = 0;
 	spin_lock_init(&lock);
+	rwlock_init(&rwlock);
 	sched_init(1);
 	det_init(&s.ops, 0);
 	for (int i = 0; i < prog->nr_tasks; i++)
 		t[i] = kthread_run(task_fn, (void *)(intptr_t)i, "t");
-	assert_int_equal(det_run(all_finished, NULL, 0, 0, &hung), DET_DONE);
+	if (prog->harness_word) {
+		assert_int_equal(det_run(first_finished, NULL, false, 0, 0, &hung),
+				 DET_DONE);
+		WRITE_ONCE(mem[prog->harness_word - 1], 99);
+	}
+	assert_int_equal(det_run(all_finished, NULL, false, 0, 0, &hung), DET_DONE);
 	for (int i = 0; i < prog->nr_tasks; i++) {
 		task_join(t[i]);
 		task_free(t[i]);
@@ -133,6 +185,7 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 			.explored = s.log[i].explored,
 		};
 	dpor_take_events(&s, r);
+	if (getenv("DBG")) { for (int k = 0; k < r->nr_events; k++) { const struct pinmm_event *e = &r->events[k]; fprintf(stderr, "%d: pid %d dec %d waker %d nobj %d loads %x:", k, e->pid, e->decision, e->waker, e->nr_objs, e->loads); for (int q = 0; q < e->nr_objs; q++) fprintf(stderr, " %p", e->obj[q]); fprintf(stderr, "\n"); } for (size_t k = 0; k < s.nr_log; k++) fprintf(stderr, " [d%zu pid %d run %llx]", k, s.log[k].pid, (unsigned long long)s.log[k].runnable); fprintf(stderr, "\nmem %ld %ld seen %ld %ld\n", mem[0], mem[1], seen[1][0], seen[1][1]); }
 	strategy_free(&s);
 	return h;
 }
@@ -203,8 +256,8 @@ static int cmp_u64(const void *a, const void *b)
 
 static int total_all, total_reduced;
 
-/* dpor's end states are every interleaving's, in no more runs. */
-static void check_prog(const struct prog *p)
+/* dpor's end states are every interleaving's, in no more runs; its runs. */
+static int check_prog(const struct prog *p)
 {
 	static struct states all, reduced;
 
@@ -213,12 +266,14 @@ static void check_prog(const struct prog *p)
 	explore(true, &reduced);
 	qsort(all.h, (size_t)all.nr, sizeof(all.h[0]), cmp_u64);
 	qsort(reduced.h, (size_t)reduced.nr, sizeof(reduced.h[0]), cmp_u64);
+	if (reduced.nr != all.nr && getenv("DBGP")) { fprintf(stderr, "prog: harness %d\n", p->harness_word); for (int t = 0; t < p->nr_tasks; t++) { fprintf(stderr, " t%d:", t); for (int i = 0; i < p->nr_ops[t]; i++) fprintf(stderr, " %d/%d", p->op[t][i].kind, p->op[t][i].word); fprintf(stderr, "\n"); } }
 	assert_int_equal(reduced.nr, all.nr);
 	assert_memory_equal(reduced.h, all.h,
 			    (size_t)all.nr * sizeof(all.h[0]));
 	assert_true(reduced.runs <= all.runs);
 	total_all += all.runs;
 	total_reduced += reduced.runs;
+	return reduced.runs;
 }
 
 /* Two stores racing with a load: the load sees 0, 1 or 11 (three states). */
@@ -242,6 +297,66 @@ static void test_locked_increments(void **state)
 		.op = {{{LOCKED_ADD, 0}, {LOAD, 1}},
 		       {{STORE, 1}, {LOCKED_ADD, 0}},
 		       {{LOAD, 0}}},
+	};
+
+	(void)state;
+	check_prog(&p);
+}
+
+/*
+ * Readers of one rwlock commute; writers do not.  Two tasks each take the
+ * lock twice around loads of different words: as readers, dpor needs no
+ * more runs than the top of its tree always tries (see dpor_ours()); as
+ * writers, every order of the four sections is its own trace.
+ */
+static void test_rwlock_readers_commute(void **state)
+{
+	const struct prog readers = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{READ_LOCKED_LOAD, 0}, {READ_LOCKED_LOAD, 0}},
+		       {{READ_LOCKED_LOAD, 1}, {READ_LOCKED_LOAD, 1}}},
+	};
+	const struct prog writers = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{WRITE_LOCKED_ADD, 0}, {WRITE_LOCKED_ADD, 0}},
+		       {{WRITE_LOCKED_ADD, 1}, {WRITE_LOCKED_ADD, 1}}},
+	};
+	int r = check_prog(&readers), w = check_prog(&writers);
+
+	(void)state;
+	print_message("rwlock: readers %d runs, writers %d\n", r, w);
+	assert_true(r < w);
+}
+
+/*
+ * A store with preemption disabled is no scheduling point, but the step
+ * that runs it touches the word: a load in another task races with it.
+ */
+static void test_store_without_preemption(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 1},
+		.op = {{{LOAD, 1}, {NOPREEMPT_STORE, 0}}, {{LOAD, 0}}},
+	};
+
+	(void)state;
+	check_prog(&p);
+}
+
+/*
+ * The harness's store between two runs is part of the step that ended the
+ * first: a task's load of that word sees 0 or 99.
+ */
+static void test_harness_between_runs(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {1, 2},
+		.op = {{{STORE, 1}}, {{LOAD, 0}, {LOAD, 1}}},
+		.harness_word = 1,
 	};
 
 	(void)state;
@@ -272,11 +387,17 @@ static void test_random_programs(void **state)
 
 		for (int t = 0; t < p.nr_tasks; t++) {
 			p.nr_ops[t] = 1 + (int)rnd(p.nr_tasks == 2 ? 3 : 2);
-			for (int i = 0; i < p.nr_ops[t]; i++)
+			for (int i = 0; i < p.nr_ops[t]; i++) {
+				/* Three tasks: no sections (each is three points). */
+				enum op_kind kind = p.nr_tasks == 2 ? rnd(NR_OPS) :
+						 (enum op_kind[]){LOAD, STORE,
+								  NOPREEMPT_STORE}[rnd(3)];
+
 				p.op[t][i] = (struct op){
-					rnd(p.nr_tasks == 2 ? 3 : 2),
-					(int)rnd((unsigned int)words)};
+					kind, (int)rnd((unsigned int)words)};
+			}
 		}
+		p.harness_word = (int)rnd((unsigned int)words + 1);
 		check_prog(&p);
 	}
 }
@@ -286,6 +407,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_store_store_load),
 		cmocka_unit_test(test_locked_increments),
+		cmocka_unit_test(test_rwlock_readers_commute),
+		cmocka_unit_test(test_store_without_preemption),
+		cmocka_unit_test(test_harness_between_runs),
 		cmocka_unit_test(test_random_programs),
 	};
 

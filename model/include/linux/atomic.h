@@ -16,6 +16,8 @@
  * as independent.
  */
 void sched_point_on(const void *obj);
+/* The same, before an operation that only reads @obj. */
+void sched_point_on_load(const void *obj);
 #define sched_point() sched_point_on(NULL)
 
 typedef struct {

@@ -41,6 +41,8 @@ struct held_lock {
 	const void *lock;
 	const char *name;
 	bool sleeping; /* a mutex or rwsem, which may be held across a sleep */
+	/* A spinning lock: how do_exit() lets go of it (NULL: a spinlock). */
+	void (*release_dead)(void *lock);
 };
 
 struct mm_struct;
@@ -146,6 +148,9 @@ static inline u32 prandom_u32_max(u32 ceil)
 
 /* Lock bookkeeping for the spinlock, mutex and rwsem implementations. */
 void lock_acquired(const void *lock, const char *name, bool sleeping);
+/* A spinning lock that do_exit() lets go of with @release_dead. */
+void lock_acquired_spinning(const void *lock, const char *name,
+			    void (*release_dead)(void *lock));
 void lock_released(const void *lock);
 void release_held_spinlocks(struct task_struct *t);
 

@@ -29,10 +29,17 @@ enum det_note {
 				 * point */
 	DET_NOTE_LOAD,		/* the same, when that op only reads @obj */
 	DET_NOTE_RELEASE,	/* the step running releases lock @obj */
+	DET_NOTE_RELEASE_SHARED,/* the same, a reader's release of @obj */
 	DET_NOTE_WAKE,		/* the step running makes @t runnable (a
 				 * wake-up, or creating it) */
-	DET_NOTE_PHASE,		/* the caller's context runs (det_run()
-				 * starts): it may act on anything */
+	DET_NOTE_PHASE,		/* det_run() returns: the caller's context
+				 * (the harness) acts until the next one;
+				 * @obj non-NULL: it waited for every task
+				 * to be idle, so it comes after all they
+				 * did */
+	DET_NOTE_TOUCH,		/* the harness writes @obj (a scheduling
+				 * point in its context) */
+	DET_NOTE_TOUCH_LOAD,	/* the harness reads @obj */
 };
 
 /* A strategy chooses at each point where more than one task can run. */
@@ -75,14 +82,18 @@ u64 det_steps(void);
 u64 det_choice_points(void);
 
 /*
- * Run tasks until @done(@arg) holds or the run cannot go on: no task can
+ * Run tasks until @done(@arg) holds (@idle: it holds only once det_idle())
+ * or the run cannot go on: no task can
  * run, a task waited longer than @hung_timeout, or the clock reached
  * @deadline (0: none; the clock stops there).  Called from the host
  * thread that owns the fibers, outside any task.  On DET_HUNG, *hung is
  * the task that waited too long; otherwise it is NULL.
  */
-enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
-		     u64 deadline, struct task_struct **hung);
+enum det_end det_run(bool (*done)(void *), void *arg, bool idle,
+		     u64 hung_timeout, u64 deadline, struct task_struct **hung);
+
+/* Is every task blocked, exited, or busy-waiting? */
+bool det_idle(void);
 
 /* Hooks of kernel/sched/core.c, kernel/time.c and the spinlock. */
 void det_task_start(struct task_struct *t);
@@ -90,6 +101,8 @@ void det_task_free(struct task_struct *t);
 void det_point(const void *obj);
 /* The same, for an op that only reads @obj (READ_ONCE(), test_bit()). */
 void det_point_load(const void *obj);
+/* The running task touches @obj with preemption disabled: no point. */
+void det_touch(const void *obj, bool load);
 /*
  * What @t does first when it runs again: the object of its next
  * operation; NULL when it resumes from schedule(), or has not started,
@@ -112,7 +125,11 @@ void det_wake(struct task_struct *t);
 void det_run_until_exited(struct task_struct *t);
 __attribute__((noreturn)) void det_task_exit(struct task_struct *t);
 void det_block_on_lock(const void *lock);
+/* The same, for a reader of an rwlock_t: its retry only reads the lock. */
+void det_block_on_lock_read(const void *lock);
 void det_lock_released(const void *lock);
+/* A reader let go of @lock (@last: no reader holds it any more). */
+void det_lock_released_shared(const void *lock, bool last);
 void det_lock_acquired(const void *lock);
 bool det_all_stuck(void);
 const char *det_task_state(struct task_struct *t, char *buf, size_t len);

@@ -38,4 +38,6 @@ bool spin_is_locked_by_current(spinlock_t *lock);
 #define spin_unlock_irqrestore(lock, flags) ((void)(flags), spin_unlock(lock))
 #define assert_spin_locked(lock) WARN_ON_ONCE(!spin_is_locked_by_current(lock))
 
+#include <linux/rwlock.h>
+
 #endif /* _LINUX_SPINLOCK_H */

@@ -105,28 +105,56 @@ static inline bool preemptible(void)
 	return !current || !current->preempt_count;
 }
 
+/*
+ * With preemption disabled a point is no point, but the step running still
+ * touches @obj: the deterministic scheduler's search is told.
+ */
 void sched_point_access(const volatile void *obj)
 {
-	if (sched_det() && preemptible())
+	if (!sched_det())
+		return;
+	if (preemptible())
 		det_point((const void *)obj);
+	else
+		det_touch((const void *)obj, false);
 }
 
 void sched_point_load(const volatile void *obj)
 {
-	if (sched_det() && preemptible())
+	if (!sched_det())
+		return;
+	if (preemptible())
 		det_point_load((const void *)obj);
+	else
+		det_touch((const void *)obj, true);
+}
+
+static inline void __sched_point_on(const void *obj, bool load)
+{
+	if (!preemptible()) {
+		if (sched_det())
+			det_touch(obj, load);
+		return;
+	}
+	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))
+		check_killed();
+	if (sched_det()) {
+		if (load)
+			det_point_load(obj);
+		else
+			det_point(obj);
+		check_killed();
+	}
 }
 
 void sched_point_on(const void *obj)
 {
-	if (!preemptible())
-		return;
-	if (unlikely(__atomic_load_n(&killing, __ATOMIC_RELAXED)))
-		check_killed();
-	if (sched_det()) {
-		det_point(obj);
-		check_killed();
-	}
+	__sched_point_on(obj, false);
+}
+
+void sched_point_on_load(const void *obj)
+{
+	__sched_point_on(obj, true);
 }
 
 static int spinlocks_held(struct task_struct *t)
@@ -297,7 +325,8 @@ void clear_wchan(void)
 	__atomic_store_n(&t->wchan_obj, NULL, __ATOMIC_RELAXED);
 }
 
-void lock_acquired(const void *lock, const char *name, bool sleeping)
+static void held_lock_add(const void *lock, const char *name, bool sleeping,
+			  void (*release_dead)(void *lock))
 {
 	struct task_struct *t = current;
 
@@ -310,7 +339,19 @@ void lock_acquired(const void *lock, const char *name, bool sleeping)
 	lockdep_acquire(t, name);
 	t->held_locks[t->lockdep_depth++] = (struct held_lock){
 		.lock = lock, .name = name, .sleeping = sleeping,
+		.release_dead = release_dead,
 	};
+}
+
+void lock_acquired(const void *lock, const char *name, bool sleeping)
+{
+	held_lock_add(lock, name, sleeping, NULL);
+}
+
+void lock_acquired_spinning(const void *lock, const char *name,
+			    void (*release_dead)(void *lock))
+{
+	held_lock_add(lock, name, false, release_dead);
 }
 
 void lock_released(const void *lock)
@@ -339,8 +380,14 @@ void lock_released(const void *lock)
 void release_held_spinlocks(struct task_struct *t)
 {
 	for (int i = t->lockdep_depth - 1; i >= 0; i--) {
-		if (!t->held_locks[i].sleeping)
-			spin_release_dead((spinlock_t *)t->held_locks[i].lock);
+		struct held_lock *h = &t->held_locks[i];
+
+		if (h->sleeping)
+			continue;
+		if (h->release_dead)
+			h->release_dead((void *)h->lock);
+		else
+			spin_release_dead((spinlock_t *)h->lock);
 	}
 	t->lockdep_depth = 0;
 }
@@ -502,7 +549,12 @@ void task_free(struct task_struct *t)
 
 bool kthread_should_stop(void)
 {
-	return current && __atomic_load_n(&current->should_stop, __ATOMIC_ACQUIRE);
+	struct task_struct *t = current;
+
+	if (!t)
+		return false;
+	sched_point_load(&t->should_stop);	/* kthread_stop() writes it */
+	return __atomic_load_n(&t->should_stop, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -519,6 +571,7 @@ void kthread_stop(struct task_struct *t)
 /* Ask @t to stop, and do not wait: the caller watches it leave. */
 void kthread_stop_nowait(struct task_struct *t)
 {
+	sched_point_access(&t->should_stop);
 	__atomic_store_n(&t->should_stop, 1, __ATOMIC_RELEASE);
 	wake_up_process(t);
 }

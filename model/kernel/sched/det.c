@@ -40,7 +40,7 @@
 #include <linux/sched.h>
 #include <linux/sched_det.h>
 
-#include "det_fiber.h"	/* and PINMM_ASAN */
+#include "det_internal.h"
 
 #ifdef PINMM_ASAN
 #include <sanitizer/common_interface_defs.h>
@@ -49,99 +49,8 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
-/*
- * The scheduler's own bookkeeping (which task runs, their states) moves
- * between the scheduler context and the fibers at each switch, which to
- * ThreadSanitizer is no synchronisation at all: its accesses here are
- * hidden from it, the tasks' own are not.
- */
-#ifdef PINMM_TSAN
-#define det_ignore_begin() __tsan_ignore_thread_begin()
-#define det_ignore_end() __tsan_ignore_thread_end()
-#else
-#define det_ignore_begin() do { } while (0)
-#define det_ignore_end() do { } while (0)
-#endif
-
-#define DET_STACK_SIZE (256 * 1024)
-/* A busy-waiting task's schedule() costs this much virtual time. */
-#define DET_POLL_QUANTUM 1
-/*
- * What the code from one scheduling point to the next costs, in virtual
- * nanoseconds: about what it takes free-running on the hosts this model
- * runs on (baseline, ~55,000 points, runs in ~14 ms there).  Without a
- * cost, a long stretch of work took no time at all, so a sleeping task
- * could never wake in the middle of it, and exploration never reached
- * the interleavings real threads reach (a fault racing a hole punch).
- * A constant, so runs still repeat exactly.
- */
-#define DET_POINT_NS 50
-
-enum det_state { DET_NEW, DET_READY, DET_RUNNING, DET_BLOCKED, DET_EXITED };
-
-struct det_task {
-	struct det_fiber ctx;
-	void *stack;
-	enum det_state state;
-	u64 deadline;		/* BLOCKED with a timer; 0: none */
-	const void *wait_lock;	/* BLOCKED spinning on this lock */
-	const void *pending;	/* READY at a point: the object of its next op */
-	bool pending_load;	/* that op only reads it */
-	bool fresh;		/* no visible op since it started or woke */
-	bool yielded;
-	int slot;		/* its index in det.tasks */
-	void *fake_stack;	/* ASan */
-	void *tsan_fiber;
-};
-
-static struct {
-	struct det_fiber main_ctx;
-	void *main_fake_stack;
-	const void *main_stack_bottom;
-	size_t main_stack_size;
-	void *main_tsan_fiber;
-	const struct det_strategy *strategy;
-	struct task_struct *tasks[DET_MAX_TASKS];
-	int nr_tasks;
-	/*
-	 * Bit i: det.tasks[i] can run by its state (NEW, READY, RUNNING),
-	 * kept at every change of state; so a point need not look at every
-	 * task to learn that no other can run.
-	 */
-	u32 can_run;
-	int nr_spinning;		/* tasks with a wait_lock */
-	bool killed_one;		/* a task killed here; see collect_runnable() */
-	struct task_struct *cur;
-	struct task_struct *next;	/* chosen at a preemption */
-	u64 now;
-	unsigned int now_ns;		/* below a microsecond */
-	u64 next_timer;			/* the earliest deadline; 0: none */
-	u64 steps;
-	u64 choice_points;
-	u64 max_steps;
-	bool livelock;
-	/* Busy-waiters that ran since anything else did. */
-	int idle_polls;
-} det;
-
+struct det_sched det;
 bool det_on;	/* sched_det() */
-
-_Static_assert(DET_MAX_TASKS <= 32, "det.can_run has a bit per task");
-
-static inline void set_state(struct det_task *d, enum det_state state)
-{
-	d->state = state;
-	if (state == DET_NEW || state == DET_READY || state == DET_RUNNING)
-		det.can_run |= 1u << d->slot;
-	else
-		det.can_run &= ~(1u << d->slot);
-}
-
-static inline void set_wait_lock(struct det_task *d, const void *lock)
-{
-	det.nr_spinning += !!lock - !!d->wait_lock;
-	d->wait_lock = lock;
-}
 
 u64 det_now(void)
 {
@@ -179,12 +88,20 @@ void det_exit(void)
 	det_ignore_end();
 }
 
-/* Tell a strategy that wants to know (struct det_strategy.note). */
-static inline void note(enum det_note what, struct task_struct *t,
-			const void *obj)
+/*
+ * The harness (the caller of det_run(), no task) acts between two runs:
+ * what it touches, and whom it wakes, belongs to the step that ended the
+ * run (DET_NOTE_PHASE).  Once every task has exited, nothing it does can
+ * be ordered against a step any more, and it is not told.
+ */
+bool det_harness_acts(void)
 {
-	if (unlikely(det.strategy && det.strategy->note))
-		det.strategy->note(det.strategy->state, what, t, obj);
+	if (det.cur || !det_on)
+		return false;
+	for (int i = 0; i < det.nr_tasks; i++)
+		if (det.tasks[i]->det && det.tasks[i]->det->state != DET_EXITED)
+			return true;
+	return false;
 }
 
 /* @t begins a step: its pending op, then its own code to the next point. */
@@ -220,7 +137,7 @@ static void switch_to_task(struct task_struct *t)
 }
 
 /* From a task to the scheduler; returns when the task runs again. */
-static void switch_to_main(struct task_struct *t, bool dying)
+void det_switch_to_main(struct task_struct *t, bool dying)
 {
 	struct det_task *d = t->det;
 
@@ -335,7 +252,7 @@ static void __det_task_start(struct task_struct *t)
 	det.tasks[det.nr_tasks++] = t;
 	if (det.strategy && det.strategy->task_created)
 		det.strategy->task_created(det.strategy->state, t);
-	if (det.cur)
+	if (det.cur || det_harness_acts())
 		note(DET_NOTE_WAKE, t, NULL);
 }
 
@@ -496,6 +413,28 @@ static inline void tick(void)
 		fire_timers();
 }
 
+static bool run_done(void);
+
+/*
+ * For a strategy that records steps, the run ends at the first point where
+ * its condition holds, so that the harness's acts come right after the
+ * step that made it hold, before any other.  (Otherwise it is looked at
+ * when a task blocks, yields, exits or is preempted, which is when it can
+ * first hold in practice.)
+ */
+static bool run_over_here(void)
+{
+	bool over;
+
+	if (likely(!det.done || !det.strategy || !det.strategy->note ||
+		   det.checking))
+		return false;
+	det.checking = true;
+	over = run_done();
+	det.checking = false;
+	return over;
+}
+
 static void __det_point(const void *obj, bool load)
 {
 	struct task_struct *cur = current;
@@ -503,7 +442,12 @@ static void __det_point(const void *obj, bool load)
 	struct task_struct *next;
 	int n;
 
-	if (!cur || !cur->det || det.cur != cur)
+	if (!cur) {
+		if (det_harness_acts())
+			note(load ? DET_NOTE_TOUCH_LOAD : DET_NOTE_TOUCH, NULL, obj);
+		return;
+	}
+	if (!cur->det || det.cur != cur || det.checking)
 		return;
 	cur->det->pending = obj;
 	cur->det->pending_load = load;
@@ -511,7 +455,15 @@ static void __det_point(const void *obj, bool load)
 	if (++det.steps > det.max_steps) {
 		det.livelock = true;
 		cur->det->state = DET_READY;
-		switch_to_main(cur, false);
+		det_switch_to_main(cur, false);
+		return;
+	}
+	if (unlikely(run_over_here())) {
+		cur->det->fresh = false;
+		cur->det->state = DET_READY;
+		det_switch_to_main(cur, false);
+		cur->det->pending = NULL;
+		cur->det->pending_load = false;
 		return;
 	}
 	n = collect_runnable(runnable);
@@ -532,7 +484,7 @@ static void __det_point(const void *obj, bool load)
 	}
 	det.next = next;
 	cur->det->state = DET_READY;
-	switch_to_main(cur, false);
+	det_switch_to_main(cur, false);
 	cur->det->pending = NULL;
 	cur->det->pending_load = false;
 }
@@ -553,7 +505,7 @@ static void __det_schedule(u64 deadline)
 	if (deadline && (!det.next_timer || deadline < det.next_timer))
 		det.next_timer = deadline;
 	set_state(d, DET_BLOCKED);
-	switch_to_main(cur, false);
+	det_switch_to_main(cur, false);
 	d->deadline = 0;
 	d->fresh = true;
 #ifdef PINMM_TSAN
@@ -568,8 +520,13 @@ static void __det_yield(void)
 
 	set_state(cur->det, DET_READY);
 	cur->det->yielded = true;
-	cur->det->pending = &det.now;	/* running it again moves the clock */
-	switch_to_main(cur, false);
+	/*
+	 * A busy-waiter's yield may let time jump (only pollers left), which
+	 * every clock read sees; anyone else's is no op on anything.
+	 */
+	cur->det->pending = __atomic_load_n(&cur->polling, __ATOMIC_RELAXED) ?
+				    &det.now : NULL;
+	det_switch_to_main(cur, false);
 	cur->det->pending = NULL;
 }
 
@@ -584,47 +541,8 @@ static void __det_wake(struct task_struct *t)
 #endif
 	if (d->state == DET_BLOCKED && !d->wait_lock) {
 		set_state(d, DET_READY);
-		if (det.cur)
+		if (det.cur || det_harness_acts())
 			note(DET_NOTE_WAKE, t, NULL);
-	}
-}
-
-static void __det_block_on_lock(const void *lock)
-{
-	struct task_struct *cur = current;
-	struct det_task *d = cur->det;
-
-	set_wait_lock(d, lock);
-	set_state(d, DET_BLOCKED);
-	d->pending = lock;	/* when it runs again, it retries the lock */
-	switch_to_main(cur, false);
-	set_wait_lock(d, NULL);
-	d->pending = NULL;
-}
-
-void det_lock_acquired(const void *lock)
-{
-#ifdef PINMM_TSAN
-	__tsan_acquire((void *)lock);
-#else
-	(void)lock;
-#endif
-}
-
-static void __det_lock_released(const void *lock)
-{
-#ifdef PINMM_TSAN
-	__tsan_release((void *)lock);
-#endif
-	if (det.cur)
-		note(DET_NOTE_RELEASE, NULL, lock);
-	for (int i = 0; det.nr_spinning && i < det.nr_tasks; i++) {
-		struct det_task *d = det.tasks[i]->det;
-
-		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
-			set_wait_lock(d, NULL);
-			set_state(d, DET_READY);
-		}
 	}
 }
 
@@ -674,9 +592,42 @@ static struct task_struct *find_hung(u64 hung_timeout)
 	return NULL;
 }
 
-static enum det_end __det_run(bool (*done)(void *), void *arg,
+/* Is every task blocked, exited, or busy-waiting? */
+static bool all_idle(void)
+{
+	for (int i = 0; i < det.nr_tasks; i++) {
+		struct task_struct *t = det.tasks[i];
+
+		if (det_runnable(t) &&
+		    !(t->det->state == DET_READY &&
+		      __atomic_load_n(&t->polling, __ATOMIC_RELAXED)))
+			return false;
+	}
+	return true;
+}
+
+static enum det_end det_run_loop(u64 hung_timeout, u64 deadline,
+				 struct task_struct **hung);
+
+/* Run the tasks until @done; then the caller acts (DET_NOTE_PHASE). */
+static enum det_end __det_run(bool (*done)(void *), void *arg, bool idle,
 			      u64 hung_timeout, u64 deadline,
-			      struct task_struct **hung);
+			      struct task_struct **hung)
+{
+	enum det_end end;
+
+	det.done = done;
+	det.done_arg = arg;
+	det.done_idle = idle;
+	end = det_run_loop(hung_timeout, deadline, hung);
+	det.done = NULL;
+	/*
+	 * A condition that holds only once every task is idle depends on
+	 * every task's last step: the harness comes after all of them.
+	 */
+	note(DET_NOTE_PHASE, NULL, idle && end == DET_DONE && all_idle() ? &det : NULL);
+	return end;
+}
 
 /*
  * The condition is the caller's code: checked with ThreadSanitizer
@@ -692,31 +643,45 @@ static bool check_done(bool (*done)(void *), void *arg)
 	return ret;
 }
 
-enum det_end det_run(bool (*done)(void *), void *arg, u64 hung_timeout,
-		     u64 deadline, struct task_struct **hung)
+/* Does the condition of the det_run() running hold? */
+static bool run_done(void)
+{
+	return check_done(det.done, det.done_arg);
+}
+
+bool det_idle(void)
+{
+	bool idle;
+
+	det_ignore_begin();
+	idle = all_idle();
+	det_ignore_end();
+	return idle;
+}
+
+enum det_end det_run(bool (*done)(void *), void *arg, bool idle,
+		     u64 hung_timeout, u64 deadline, struct task_struct **hung)
 {
 	enum det_end end;
 
 	det_ignore_begin();
-	end = __det_run(done, arg, hung_timeout, deadline, hung);
+	end = __det_run(done, arg, idle, hung_timeout, deadline, hung);
 	det_ignore_end();
 	return end;
 }
 
-static enum det_end __det_run(bool (*done)(void *), void *arg,
-			      u64 hung_timeout, u64 deadline,
-			      struct task_struct **hung)
+static enum det_end det_run_loop(u64 hung_timeout, u64 deadline,
+				 struct task_struct **hung)
 {
 	struct task_struct *runnable[DET_MAX_TASKS];
 	struct task_struct *yielder = NULL;
 
 	*hung = NULL;
-	note(DET_NOTE_PHASE, NULL, NULL);
 	for (;;) {
 		struct task_struct *t;
 		int n;
 
-		if (check_done(done, arg))
+		if (run_done())
 			return DET_DONE;
 		if (det.livelock)
 			return DET_LIVELOCK;
@@ -781,13 +746,13 @@ static bool task_exited(void *arg)
 static void __det_run_until_exited(struct task_struct *t)
 {
 	struct task_struct *hung;
-	enum det_end end = __det_run(task_exited, t, 0, 0, &hung);
+	enum det_end end = __det_run(task_exited, t, false, 0, 0, &hung);
 
 	if (end != DET_DONE) {
 		/* Nothing else can run: make the task leave. */
 		det.killed_one = true;
 		__atomic_store_n(&t->killed, 1, __ATOMIC_RELEASE);
-		__det_run(task_exited, t, 0, 0, &hung);
+		__det_run(task_exited, t, false, 0, 0, &hung);
 	}
 }
 
@@ -865,6 +830,14 @@ void det_point_load(const void *obj)
 	det_ignore_end();
 }
 
+void det_touch(const void *obj, bool load)
+{
+	det_ignore_begin();
+	if (det.cur && det.cur == current)
+		note(load ? DET_NOTE_TOUCH_LOAD : DET_NOTE_TOUCH, NULL, obj);
+	det_ignore_end();
+}
+
 void det_schedule(u64 deadline)
 {
 	det_ignore_begin();
@@ -883,20 +856,6 @@ void det_wake(struct task_struct *t)
 {
 	det_ignore_begin();
 	__det_wake(t);
-	det_ignore_end();
-}
-
-void det_block_on_lock(const void *lock)
-{
-	det_ignore_begin();
-	__det_block_on_lock(lock);
-	det_ignore_end();
-}
-
-void det_lock_released(const void *lock)
-{
-	det_ignore_begin();
-	__det_lock_released(lock);
 	det_ignore_end();
 }
 

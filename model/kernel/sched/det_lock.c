@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Locks under the deterministic scheduler (det.c): a task that finds a
+ * spinlock or an rwlock_t taken against it is BLOCKED until a release lets
+ * it try again, which is what spinning amounts to when one task runs at a
+ * time; and every release is told to a search that records steps, a
+ * writer's as a write of the lock, a reader's as a read.
+ *
+ * Locking: none; everything here runs on one host thread.
+ */
+#include "det_internal.h"
+
+static void __det_block_on_lock(const void *lock, bool read)
+{
+	struct task_struct *cur = current;
+	struct det_task *d = cur->det;
+
+	set_wait_lock(d, lock);
+	set_state(d, DET_BLOCKED);
+	d->pending = lock;	/* when it runs again, it retries the lock */
+	d->pending_load = read;
+	det_switch_to_main(cur, false);
+	set_wait_lock(d, NULL);
+	d->pending = NULL;
+	d->pending_load = false;
+}
+
+void det_lock_acquired(const void *lock)
+{
+#ifdef PINMM_TSAN
+	__tsan_acquire((void *)lock);
+#else
+	(void)lock;
+#endif
+}
+
+/* The tasks spinning on @lock try it again. */
+static void wake_lock_waiters(const void *lock)
+{
+	for (int i = 0; det.nr_spinning && i < det.nr_tasks; i++) {
+		struct det_task *d = det.tasks[i]->det;
+
+		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
+			set_wait_lock(d, NULL);
+			set_state(d, DET_READY);
+		}
+	}
+}
+
+static void __det_lock_released(const void *lock)
+{
+#ifdef PINMM_TSAN
+	__tsan_release((void *)lock);
+#endif
+	if (det.cur)
+		note(DET_NOTE_RELEASE, NULL, lock);
+	else if (det_harness_acts())
+		note(DET_NOTE_TOUCH, NULL, lock);
+	wake_lock_waiters(lock);
+}
+
+/*
+ * A reader's release only reads the lock, as its acquisition did; the
+ * last one lets a waiting writer in.
+ */
+static void __det_lock_released_shared(const void *lock, bool last)
+{
+#ifdef PINMM_TSAN
+	__tsan_release((void *)lock);
+#endif
+	if (det.cur)
+		note(DET_NOTE_RELEASE_SHARED, NULL, lock);
+	else if (det_harness_acts())
+		note(DET_NOTE_TOUCH_LOAD, NULL, lock);
+	if (last)
+		wake_lock_waiters(lock);
+}
+
+void det_block_on_lock(const void *lock)
+{
+	det_ignore_begin();
+	__det_block_on_lock(lock, false);
+	det_ignore_end();
+}
+
+void det_block_on_lock_read(const void *lock)
+{
+	det_ignore_begin();
+	__det_block_on_lock(lock, true);
+	det_ignore_end();
+}
+
+void det_lock_released(const void *lock)
+{
+	det_ignore_begin();
+	__det_lock_released(lock);
+	det_ignore_end();
+}
+
+void det_lock_released_shared(const void *lock, bool last)
+{
+	det_ignore_begin();
+	__det_lock_released_shared(lock, last);
+	det_ignore_end();
+}
