@@ -11,9 +11,12 @@
  * same journal takes another reference on it instead of a new handle, as
  * in the kernel.
  *
- * Locking: j_state_lock protects the transaction pointers, their states and
- * t_updates, and the sequence numbers.  No sleeping with it held: the waits
- * drop it.
+ * Locking: j_state_lock, an rwlock as in the kernel, protects the
+ * transaction pointers, their states and the sequence numbers; read for
+ * looking, written for changing them.  t_updates is an atomic_t raised
+ * under the read lock, so that a commit that has locked the transaction
+ * (write lock) sees no new handle.  No sleeping with it held: the waits
+ * drop it.  j_handles_lock (the model's own) guards the list of handles.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,7 +36,8 @@ int jbd2_journal_init(journal_t *journal, struct block_device *bdev,
 	if (!nr_blocks)
 		return -EINVAL;
 	memset(journal, 0, sizeof(*journal));
-	spin_lock_init(&journal->j_state_lock);
+	rwlock_init(&journal->j_state_lock);
+	spin_lock_init(&journal->j_handles_lock);
 	init_waitqueue_head(&journal->j_wait_transaction_locked);
 	init_waitqueue_head(&journal->j_wait_updates);
 	init_waitqueue_head(&journal->j_wait_commit);
@@ -60,14 +64,15 @@ void jbd2_journal_destroy(journal_t *journal)
 	}
 	free(journal->j_running_transaction);
 	free(journal->j_committing_transaction);
-	spin_lock_destroy(&journal->j_state_lock);
+	rwlock_destroy(&journal->j_state_lock);
+	spin_lock_destroy(&journal->j_handles_lock);
 	destroy_waitqueue_head(&journal->j_wait_transaction_locked);
 	destroy_waitqueue_head(&journal->j_wait_updates);
 	destroy_waitqueue_head(&journal->j_wait_commit);
 	destroy_waitqueue_head(&journal->j_wait_done_commit);
 }
 
-/* A new running transaction; j_state_lock held. */
+/* A new running transaction; j_state_lock held for writing. */
 static transaction_t *jbd2_get_transaction(journal_t *journal)
 {
 	transaction_t *t = calloc(1, sizeof(*t));
@@ -83,9 +88,9 @@ static bool transaction_unlocked(journal_t *journal, transaction_t *t)
 {
 	bool ret;
 
-	spin_lock(&journal->j_state_lock);
+	read_lock(&journal->j_state_lock);
 	ret = journal->j_running_transaction != t || t->t_state != T_LOCKED;
-	spin_unlock(&journal->j_state_lock);
+	read_unlock(&journal->j_state_lock);
 	return ret;
 }
 
@@ -101,23 +106,30 @@ static void start_this_handle(journal_t *journal, handle_t *handle)
 	for (;;) {
 		tid_t tid;
 
-		spin_lock(&journal->j_state_lock);
+		read_lock(&journal->j_state_lock);
 		t = journal->j_running_transaction;
-		if (!t)
-			t = jbd2_get_transaction(journal);
+		if (!t) {
+			/* Making one takes the lock for writing, as there. */
+			read_unlock(&journal->j_state_lock);
+			write_lock(&journal->j_state_lock);
+			if (!journal->j_running_transaction)
+				jbd2_get_transaction(journal);
+			write_unlock(&journal->j_state_lock);
+			continue;
+		}
 		if (t->t_state != T_LOCKED)
 			break;
 		/* Once the lock is dropped, the commit may free @t. */
 		tid = t->t_tid;
-		spin_unlock(&journal->j_state_lock);
+		read_unlock(&journal->j_state_lock);
 		trace_event("jbd2_wait_transaction_locked", NULL, tid);
 		wait_event_named(journal->j_wait_transaction_locked,
 				 transaction_unlocked(journal, t),
 				 "wait_transaction_locked");
 	}
-	t->t_updates++;
+	atomic_inc(&t->t_updates);
 	handle->h_transaction = t;
-	spin_unlock(&journal->j_state_lock);
+	read_unlock(&journal->j_state_lock);
 	trace_event("jbd2_handle_start", NULL, t->t_tid);
 }
 
@@ -136,9 +148,9 @@ handle_t *jbd2_journal_start(journal_t *journal, int nblocks)
 	handle->h_journal = journal;
 	handle->h_ref = 1;
 	/* On the list before any wait: a task killed waiting leaks nothing. */
-	spin_lock(&journal->j_state_lock);
+	spin_lock(&journal->j_handles_lock);
 	list_add(&handle->h_list, &journal->j_handles);
-	spin_unlock(&journal->j_state_lock);
+	spin_unlock(&journal->j_handles_lock);
 	start_this_handle(journal, handle);
 	current->journal_info = handle;
 	return handle;
@@ -153,11 +165,11 @@ int jbd2_journal_stop(handle_t *handle)
 
 	if (--handle->h_ref > 0)
 		return 0;
-	spin_lock(&journal->j_state_lock);
-	tid = t->t_tid;
-	wake = --t->t_updates == 0;
+	spin_lock(&journal->j_handles_lock);
 	list_del(&handle->h_list);
-	spin_unlock(&journal->j_state_lock);
+	spin_unlock(&journal->j_handles_lock);
+	tid = t->t_tid;
+	wake = atomic_dec_and_test(&t->t_updates);
 	/* From here the commit may free @t. */
 	if (wake)
 		wake_up_all(&journal->j_wait_updates);
@@ -171,12 +183,12 @@ tid_t jbd2_running_tid(journal_t *journal)
 {
 	tid_t tid = 0;
 
-	spin_lock(&journal->j_state_lock);
+	read_lock(&journal->j_state_lock);
 	if (journal->j_running_transaction)
 		tid = journal->j_running_transaction->t_tid;
 	else if (journal->j_committing_transaction)
 		tid = journal->j_committing_transaction->t_tid;
-	spin_unlock(&journal->j_state_lock);
+	read_unlock(&journal->j_state_lock);
 	return tid;
 }
 
@@ -184,12 +196,12 @@ int jbd2_log_start_commit(journal_t *journal, tid_t tid)
 {
 	bool wake = false;
 
-	spin_lock(&journal->j_state_lock);
+	write_lock(&journal->j_state_lock);
 	if ((int)(tid - journal->j_commit_request) > 0) {
 		journal->j_commit_request = tid;
 		wake = true;
 	}
-	spin_unlock(&journal->j_state_lock);
+	write_unlock(&journal->j_state_lock);
 	if (wake)
 		wake_up_all(&journal->j_wait_commit);
 	return wake;
@@ -199,16 +211,27 @@ static bool commit_done(journal_t *journal, tid_t tid)
 {
 	bool done;
 
-	spin_lock(&journal->j_state_lock);
+	read_lock(&journal->j_state_lock);
 	done = (int)(journal->j_commit_sequence - tid) >= 0;
-	spin_unlock(&journal->j_state_lock);
+	read_unlock(&journal->j_state_lock);
 	return done;
+}
+
+/*
+ * The waiter's condition reads j_commit_sequence without the lock, as the
+ * kernel's does; the commit writes it with WRITE_ONCE() under the lock.
+ */
+static bool commit_seen(journal_t *journal, tid_t tid)
+{
+	return (int)(READ_ONCE(journal->j_commit_sequence) - tid) >= 0;
 }
 
 int jbd2_log_wait_commit(journal_t *journal, tid_t tid)
 {
-	wait_event_named(journal->j_wait_done_commit, commit_done(journal, tid),
-			 "jbd2_log_wait_commit");
+	while (!commit_done(journal, tid))
+		wait_event_named(journal->j_wait_done_commit,
+				 commit_seen(journal, tid),
+				 "jbd2_log_wait_commit");
 	return 0;
 }
 
@@ -226,14 +249,10 @@ int jbd2_journal_force_commit(journal_t *journal)
 	return jbd2_complete_transaction(journal, jbd2_running_tid(journal));
 }
 
-static bool updates_done(journal_t *journal, transaction_t *t)
+/* The committer's own locked transaction: no new handle can join it. */
+static bool updates_done(transaction_t *t)
 {
-	bool done;
-
-	spin_lock(&journal->j_state_lock);
-	done = t->t_updates == 0;
-	spin_unlock(&journal->j_state_lock);
-	return done;
+	return atomic_read(&t->t_updates) == 0;
 }
 
 static void jbd2_journal_commit_transaction(journal_t *journal)
@@ -241,25 +260,25 @@ static void jbd2_journal_commit_transaction(journal_t *journal)
 	transaction_t *t;
 	unsigned char *block;
 
-	spin_lock(&journal->j_state_lock);
+	write_lock(&journal->j_state_lock);
 	t = journal->j_running_transaction;
 	if (!t) {
-		spin_unlock(&journal->j_state_lock);
+		write_unlock(&journal->j_state_lock);
 		return;
 	}
 	t->t_state = T_LOCKED;
-	spin_unlock(&journal->j_state_lock);
+	write_unlock(&journal->j_state_lock);
 	trace_span_begin("jbd2_commit", NULL, t->t_tid);
 
 	/* Wait for the transaction's handles to stop. */
-	wait_event_named(journal->j_wait_updates, updates_done(journal, t),
+	wait_event_named(journal->j_wait_updates, updates_done(t),
 			 "jbd2_journal_commit_transaction: t_updates");
 
-	spin_lock(&journal->j_state_lock);
+	write_lock(&journal->j_state_lock);
 	t->t_state = T_COMMIT;
 	journal->j_committing_transaction = t;
 	journal->j_running_transaction = NULL;
-	spin_unlock(&journal->j_state_lock);
+	write_unlock(&journal->j_state_lock);
 	wake_up_all(&journal->j_wait_transaction_locked);
 
 	/* The commit block. */
@@ -271,31 +290,43 @@ static void jbd2_journal_commit_transaction(journal_t *journal)
 		     journal->j_head * journal->j_blocksize);
 	free(block);
 
-	spin_lock(&journal->j_state_lock);
+	write_lock(&journal->j_state_lock);
 	if (++journal->j_head == journal->j_last)
 		journal->j_head = journal->j_first;
 	t->t_state = T_FINISHED;
-	journal->j_commit_sequence = t->t_tid;
+	WRITE_ONCE(journal->j_commit_sequence, t->t_tid);
 	journal->j_committing_transaction = NULL;
 	journal->j_last_commit = ktime_get_us();
-	spin_unlock(&journal->j_state_lock);
+	write_unlock(&journal->j_state_lock);
 	trace_span_end("jbd2_commit", NULL, t->t_tid);
 	free(t);
 	wake_up_all(&journal->j_wait_done_commit);
 }
 
+/*
+ * Is a commit asked for, or due?  The kernel's kjournald2 holds the lock
+ * for writing while it looks; here it looks with the lock read, and takes
+ * it for writing only to ask for a commit whose time has come: the same
+ * decisions, and a look that commutes with other readers'.
+ */
 static bool commit_wanted(journal_t *journal)
 {
-	bool want;
+	bool want, due;
 
-	spin_lock(&journal->j_state_lock);
+	read_lock(&journal->j_state_lock);
 	want = journal->j_commit_sequence != journal->j_commit_request;
-	if (!want && journal->j_commit_interval && journal->j_running_transaction &&
-	    ktime_get_us() >= journal->j_last_commit + journal->j_commit_interval) {
+	due = !want && journal->j_commit_interval &&
+	      journal->j_running_transaction &&
+	      ktime_get_us() >= journal->j_last_commit + journal->j_commit_interval;
+	read_unlock(&journal->j_state_lock);
+	if (!due)
+		return want;
+	write_lock(&journal->j_state_lock);
+	if (journal->j_running_transaction &&
+	    journal->j_commit_sequence == journal->j_commit_request)
 		journal->j_commit_request = journal->j_running_transaction->t_tid;
-		want = true;
-	}
-	spin_unlock(&journal->j_state_lock);
+	want = journal->j_commit_sequence != journal->j_commit_request;
+	write_unlock(&journal->j_state_lock);
 	return want;
 }
 

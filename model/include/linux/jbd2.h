@@ -30,13 +30,13 @@ enum transaction_state {
 typedef struct transaction_s {
 	tid_t t_tid;
 	enum transaction_state t_state;
-	int t_updates;		/* open handles; under j_state_lock */
+	atomic_t t_updates;	/* open handles; taken under j_state_lock */
 } transaction_t;
 
 struct block_device;
 
 typedef struct journal_s {
-	spinlock_t j_state_lock;
+	rwlock_t j_state_lock;
 	transaction_t *j_running_transaction;
 	transaction_t *j_committing_transaction;
 	tid_t j_transaction_sequence;	/* the next transaction's tid */
@@ -53,10 +53,12 @@ typedef struct journal_s {
 	u64 j_first, j_last, j_head;	/* the journal's blocks */
 	unsigned int j_blocksize;
 	/*
-	 * Open handles, under j_state_lock.  A task that oopses dies with
-	 * its handle open, as in the kernel; the journal frees what is left
-	 * when it is destroyed (host memory, not a kernel behaviour).
+	 * Open handles, under j_handles_lock (the model's own: the kernel
+	 * keeps no such list).  A task that oopses dies with its handle open,
+	 * as in the kernel; the journal frees what is left when it is
+	 * destroyed (host memory, not a kernel behaviour).
 	 */
+	spinlock_t j_handles_lock;
 	struct list_head j_handles;
 } journal_t;
 
