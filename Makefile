@@ -33,6 +33,7 @@ test: test-model test-spin test-linux test-differential
 test-model: deps
 	$(MAKE) -C model check
 	python3 model/tests/check_catalog.py model/build/pinmm --runs 10
+	python3 model/tests/check_dpor.py model/build/pinmm
 	$(MAKE) -C model SAN=asan check
 	$(MAKE) -C model SAN=tsan check
 
