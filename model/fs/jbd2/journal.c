@@ -249,10 +249,14 @@ int jbd2_journal_force_commit(journal_t *journal)
 	return jbd2_complete_transaction(journal, jbd2_running_tid(journal));
 }
 
-/* The committer's own locked transaction: no new handle can join it. */
+/*
+ * The committer's own locked transaction: no new handle can join it.  It
+ * frees the transaction when the commit is done, so the last handle's
+ * decrement must happen before: an acquire.
+ */
 static bool updates_done(transaction_t *t)
 {
-	return atomic_read(&t->t_updates) == 0;
+	return atomic_read_acquire(&t->t_updates) == 0;
 }
 
 static void jbd2_journal_commit_transaction(journal_t *journal)

@@ -36,6 +36,13 @@ static inline int atomic_read(const atomic_t *v)
 	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
 }
 
+/* The read that orders what follows after the write it reads. */
+static inline int atomic_read_acquire(const atomic_t *v)
+{
+	sched_point_load(v);
+	return __atomic_load_n(&v->counter, __ATOMIC_ACQUIRE);
+}
+
 static inline void atomic_set(atomic_t *v, int i)
 {
 	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
