@@ -180,10 +180,10 @@ static void ext4_stable_copy_check_space(struct page *page, unsigned int len)
 static int ext4_bio_write_page(struct page *page, unsigned int len,
 			       struct writeback_control *wbc)
 {
-	struct buffer_head *bh, *head;
+	struct buffer_head *bh, *head, *async[MAX_BUF_PER_PAGE];
 	struct page *copy = NULL;
 	unsigned int block_start;
-	int nr_submitted = 0;
+	int nr_async = 0, nr_submitted = 0;
 	int ret = 0;
 
 	BUG_ON(!PageLocked(page));
@@ -230,22 +230,31 @@ static int ext4_bio_write_page(struct page *page, unsigned int len,
 	if (copy)
 		__set_page_dirty_nobuffers(page);
 	trace_writeback_page_io(page, page_address(copy ? copy : page));
+	/*
+	 * Which buffers to submit is read while the page is locked: once it
+	 * is unlocked, the last write's end may end its writeback, and
+	 * reclaim may free the buffers that were not written; one not yet
+	 * submitted is still under async write, which keeps them all.
+	 */
+	do {
+		if (buffer_async_write(bh))
+			async[nr_async++] = bh;
+		bh = bh->b_this_page;
+	} while (bh != head);
 	unlock_page(page);
 
-	do {
-		struct buffer_head *next = bh->b_this_page;
+	for (int i = 0; i < nr_async; i++) {
+		int err;
 
-		if (buffer_async_write(bh)) {
-			int err = copy ? submit_bh_copy(bh, (char *)page_address(copy) +
-								    bh_offset(bh)) :
-					 submit_bh(REQ_OP_WRITE, bh);
+		bh = async[i];
+		err = copy ? submit_bh_copy(bh, (char *)page_address(copy) +
+						    bh_offset(bh)) :
+			     submit_bh(REQ_OP_WRITE, bh);
 
-			if (err && !ret)
-				ret = err;
-			nr_submitted++;
-		}
-		bh = next;
-	} while (bh != head);
+		if (err && !ret)
+			ret = err;
+		nr_submitted++;
+	}
 	if (!nr_submitted)
 		end_page_writeback(page);
 	if (copy)

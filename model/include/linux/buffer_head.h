@@ -91,6 +91,7 @@ static inline unsigned long page_private(const struct page *page)
 		((struct buffer_head *)page_private(page));                    \
 	})
 #define page_has_buffers(page) PagePrivate(page)
+#define MAX_BUF_PER_PAGE (PAGE_SIZE / 512)
 
 /* Where the buffer's bytes start in its page. */
 static inline unsigned long bh_offset(const struct buffer_head *bh)
