@@ -109,24 +109,26 @@ static inline bool preemptible(void)
  * With preemption disabled a point is no point, but the step running still
  * touches @obj: the deterministic scheduler's search is told.
  */
-void sched_point_access(const volatile void *obj)
+static inline void point_or_touch(const void *obj, bool load)
 {
 	if (!sched_det())
 		return;
-	if (preemptible())
-		det_point((const void *)obj);
+	if (!preemptible())
+		det_touch(obj, load);
+	else if (load)
+		det_point_load(obj);
 	else
-		det_touch((const void *)obj, false);
+		det_point(obj);
+}
+
+void sched_point_access(const volatile void *obj)
+{
+	point_or_touch((const void *)obj, false);
 }
 
 void sched_point_load(const volatile void *obj)
 {
-	if (!sched_det())
-		return;
-	if (preemptible())
-		det_point_load((const void *)obj);
-	else
-		det_touch((const void *)obj, true);
+	point_or_touch((const void *)obj, true);
 }
 
 static inline void __sched_point_on(const void *obj, bool load)

@@ -618,7 +618,6 @@ static enum det_end __det_run(bool (*done)(void *), void *arg, bool idle,
 
 	det.done = done;
 	det.done_arg = arg;
-	det.done_idle = idle;
 	end = det_run_loop(hung_timeout, deadline, hung);
 	det.done = NULL;
 	/*

@@ -92,7 +92,6 @@ struct det_sched {
 	/* The condition of the det_run() running, and whether it is looked at. */
 	bool (*done)(void *);
 	void *done_arg;
-	bool done_idle;			/* it implies every task is idle */
 	bool checking;
 };
 

@@ -47,32 +47,21 @@ static void wake_lock_waiters(const void *lock)
 	}
 }
 
-static void __det_lock_released(const void *lock)
-{
-#ifdef PINMM_TSAN
-	__tsan_release((void *)lock);
-#endif
-	if (det.cur)
-		note(DET_NOTE_RELEASE, NULL, lock);
-	else if (det_harness_acts())
-		note(DET_NOTE_TOUCH, NULL, lock);
-	wake_lock_waiters(lock);
-}
-
 /*
- * A reader's release only reads the lock, as its acquisition did; the
- * last one lets a waiting writer in.
+ * A release writes the lock; a reader's (@shared) only reads it, as its
+ * acquisition did.  @wake: no holder is left, the spinners try again.
  */
-static void __det_lock_released_shared(const void *lock, bool last)
+static void __det_lock_released(const void *lock, bool shared, bool wake)
 {
 #ifdef PINMM_TSAN
 	__tsan_release((void *)lock);
 #endif
 	if (det.cur)
-		note(DET_NOTE_RELEASE_SHARED, NULL, lock);
+		note(shared ? DET_NOTE_RELEASE_SHARED : DET_NOTE_RELEASE, NULL,
+		     lock);
 	else if (det_harness_acts())
-		note(DET_NOTE_TOUCH_LOAD, NULL, lock);
-	if (last)
+		note(shared ? DET_NOTE_TOUCH_LOAD : DET_NOTE_TOUCH, NULL, lock);
+	if (wake)
 		wake_lock_waiters(lock);
 }
 
@@ -93,13 +82,13 @@ void det_block_on_lock_read(const void *lock)
 void det_lock_released(const void *lock)
 {
 	det_ignore_begin();
-	__det_lock_released(lock);
+	__det_lock_released(lock, false, true);
 	det_ignore_end();
 }
 
 void det_lock_released_shared(const void *lock, bool last)
 {
 	det_ignore_begin();
-	__det_lock_released_shared(lock, last);
+	__det_lock_released(lock, true, last);
 	det_ignore_end();
 }
