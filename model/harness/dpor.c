@@ -71,7 +71,8 @@ static bool event_conflicts(const struct pinmm_event *e, const void *obj,
 	if (e->nr_objs < 0)
 		return true;
 	for (int i = 0; i < e->nr_objs; i++)
-		if (e->obj[i] == obj && !(load && (e->loads & (1u << i))))
+		if (det_objs_overlap(e->obj[i], obj) &&
+		    !(load && (e->loads & (1u << i))))
 			return true;
 	return false;
 }
@@ -278,6 +279,7 @@ void dpor_take_events(const struct strategy *s, struct pinmm_result *r)
 struct access {
 	const void *key;
 	int write, read; /* read: step * DPOR_OBJS + which of its objects */
+	bool bits;	 /* a word: ops on its bits have their own records */
 };
 
 struct last_map {
@@ -302,8 +304,19 @@ static struct access *last_slot(struct last_map *m, const void *obj)
 	while (m->slot[j].key && m->slot[j].key != obj)
 		j = (j + 1) & (m->cap - 1);
 	if (!m->slot[j].key)
-		m->slot[j] = (struct access){obj, -1, -1};
+		m->slot[j] = (struct access){obj, -1, -1, false};
 	return &m->slot[j];
+}
+
+/* The same, without making a slot: NULL if no step touched @obj. */
+static const struct access *last_find(const struct last_map *m,
+				      const void *obj)
+{
+	size_t j = ptr_hash(obj) & (m->cap - 1);
+
+	while (m->slot[j].key && m->slot[j].key != obj)
+		j = (j + 1) & (m->cap - 1);
+	return m->slot[j].key ? &m->slot[j] : NULL;
 }
 
 /*
@@ -368,10 +381,78 @@ static int cmp_desc(const void *a, const void *b)
 	return *(const int *)b - *(const int *)a;
 }
 
+/* Does step @e name @obj itself? */
+static bool event_names(const struct pinmm_event *e, const void *obj)
+{
+	for (int i = 0; i < e->nr_objs; i++)
+		if (e->obj[i] == obj)
+			return true;
+	return false;
+}
+
+/* Does step @e only read what it touches of @obj? */
+static bool event_reads_only(const struct pinmm_event *e, const void *obj)
+{
+	for (int i = 0; i < e->nr_objs; i++)
+		if (det_objs_overlap(e->obj[i], obj) && !(e->loads & (1u << i)))
+			return false;
+	return true;
+}
+
+/*
+ * Step @j's op on @obj conflicts with what @a records of it: its last
+ * write, and for a write the reads since.  Every object is looked up once
+ * per step, so that @j adds each earlier (step, object) once at most.
+ */
+static int add_dependees(struct hb *h, int n, int j, const struct access *a)
+{
+	if (!a)
+		return n;
+	if (a->write >= 0)
+		h->dep[n++] = a->write;
+	if (event_reads_only(&h->ev[j], a->key))
+		return n;
+	for (int r = a->read; r >= 0; r = h->prev_read[r])
+		h->dep[n++] = r / DPOR_OBJS;
+	return n;
+}
+
+/* A bit's op conflicts with its word's whole-word accesses too. */
+static int bit_dependees(struct hb *h, const struct last_map *m, int n, int j,
+			 int i)
+{
+	const struct pinmm_event *ev = &h->ev[j];
+	const void *word = det_obj_word(ev->obj[i]);
+
+	if (event_names(ev, word))
+		return n; /* looked up as the step's own */
+	for (int k = 0; k < i; k++)
+		if (det_obj_is_bit(ev->obj[k]) && det_obj_word(ev->obj[k]) == word)
+			return n; /* looked up for an earlier bit */
+	return add_dependees(h, n, j, last_find(m, word));
+}
+
+/* A whole-word access conflicts with every op on one of its bits. */
+static int word_dependees(struct hb *h, const struct last_map *m, int n, int j,
+			  const void *word)
+{
+	const struct access *a = last_find(m, word);
+
+	for (unsigned int b = 0; a && a->bits && b < 64; b++) {
+		const void *obj = det_bit_obj(word, b);
+
+		if (!event_names(&h->ev[j], obj))
+			n = add_dependees(h, n, j, last_find(m, obj));
+	}
+	return n;
+}
+
 /*
  * The earlier steps step @j conflicts with, latest first: per object, its
- * last write, and for a write the reads since; the harness's last step;
- * for a step dependent on everything, every task's last step.
+ * last write, and for a write the reads since (for a bit, its word's
+ * whole-word accesses too; for a word, its bits': det_objs_overlap()); the
+ * harness's last step; for a step dependent on everything, every task's
+ * last step.
  */
 static int dependees(struct hb *h, struct last_map *m, int j)
 {
@@ -384,14 +465,13 @@ static int dependees(struct hb *h, struct last_map *m, int j)
 				h->dep[n++] = h->last_of[p];
 	} else {
 		for (int i = 0; i < ev->nr_objs; i++) {
-			struct access *a = last_slot(m, ev->obj[i]);
+			const void *obj = ev->obj[i];
 
-			if (a->write >= 0)
-				h->dep[n++] = a->write;
-			if (ev->loads & (1u << i))
-				continue;
-			for (int r = a->read; r >= 0; r = h->prev_read[r])
-				h->dep[n++] = r / DPOR_OBJS;
+			n = add_dependees(h, n, j, last_slot(m, obj));
+			if (det_obj_is_bit(obj))
+				n = bit_dependees(h, m, n, j, i);
+			else
+				n = word_dependees(h, m, n, j, obj);
 		}
 		if (h->last_all >= 0)
 			h->dep[n++] = h->last_all;
@@ -409,6 +489,8 @@ static void touch(struct hb *h, struct last_map *m, int j)
 	for (int i = 0; i < ev->nr_objs; i++) {
 		struct access *a = last_slot(m, ev->obj[i]);
 
+		if (det_obj_is_bit(ev->obj[i]))
+			last_slot(m, det_obj_word(ev->obj[i]))->bits = true;
 		if (ev->loads & (1u << i)) {
 			h->prev_read[j * DPOR_OBJS + i] = a->read;
 			a->read = j * DPOR_OBJS + i;
@@ -584,8 +666,10 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	/* Clocks and masks are by pid, as the decisions' are. */
 	if (h.width > 64)
 		return -E2BIG;
+	/* A bit's object and its word's record: two slots. */
 	for (int i = 0; i < h.n; i++)
-		objs += ev[i].nr_objs > 0 ? (size_t)ev[i].nr_objs : 0;
+		for (int k = 0; k < ev[i].nr_objs; k++)
+			objs += det_obj_is_bit(ev[i].obj[k]) ? 2 : 1;
 	for (m.cap = 64; m.cap < 2 * objs; m.cap *= 2)
 		;
 	m.slot = calloc(m.cap, sizeof(*m.slot));

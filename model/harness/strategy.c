@@ -118,7 +118,7 @@ static inline u64 pid_bit(const struct task_struct *t)
  */
 bool strategy_independent(const void *a, const void *b)
 {
-	return !a || !b || a != b;
+	return !a || !b || !det_objs_overlap(a, b);
 }
 
 /*

@@ -2,8 +2,9 @@
 /*
  * The dpor search loses nothing: on small programs (two or three tasks, a
  * few loads and stores of a few words, spinlock and rwlock sections, stores
- * with preemption disabled, and the harness storing between two det_run()
- * calls, run as real tasks under the deterministic scheduler), the set of
+ * with preemption disabled, bit ops on a flags word and whole-word loads of
+ * it, and the harness storing between two det_run() calls, run as real
+ * tasks under the deterministic scheduler), the set of
  * end states dpor reaches equals the set that running every interleaving
  * reaches.  The programs are small enough that the unreduced search takes
  * milliseconds; the whole machine is tested against sampled runs instead
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -38,6 +40,10 @@ enum op_kind {
 	READ_LOCKED_LOAD,	/* read_lock(), load, read_unlock() */
 	WRITE_LOCKED_ADD,	/* write_lock(), load, store, write_unlock() */
 	NOPREEMPT_STORE,	/* a store with preemption disabled */
+	SET_BIT,		/* set_bit() of bit @word of the flags word */
+	TEST_BIT,
+	TEST_AND_SET_BIT,
+	FLAGS_LOAD,		/* READ_ONCE() of the whole flags word */
 	NR_OPS
 };
 
@@ -59,6 +65,7 @@ struct prog {
 
 static const struct prog *prog;
 static long mem[WORDS];
+static unsigned long flags_word;
 static long seen[TASKS][OPS];
 static spinlock_t lock;
 static rwlock_t rwlock;
@@ -101,6 +108,19 @@ static void task_fn(void *arg)
 			WRITE_ONCE(mem[o->word], 10 * t + i + 1);
 			preempt_enable();
 			break;
+		case SET_BIT:
+			set_bit((unsigned int)o->word, &flags_word);
+			break;
+		case TEST_BIT:
+			seen[t][i] = test_bit((unsigned int)o->word, &flags_word);
+			break;
+		case TEST_AND_SET_BIT:
+			seen[t][i] = test_and_set_bit((unsigned int)o->word,
+						      &flags_word);
+			break;
+		case FLAGS_LOAD:
+			seen[t][i] = (long)READ_ONCE(flags_word);
+			break;
 		case NR_OPS:
 			break;
 		}
@@ -128,6 +148,7 @@ static uint64_t end_state(void)
 
 	for (int w = 0; w < WORDS; w++)
 		h = (h ^ (uint64_t)mem[w]) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ flags_word) * 0x9e3779b97f4a7c15ULL;
 	for (int t = 0; t < TASKS; t++)
 		for (int i = 0; i < OPS; i++)
 			h = (h ^ (uint64_t)seen[t][i]) * 0x9e3779b97f4a7c15ULL;
@@ -152,6 +173,7 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 	s.forced = f;
 	s.nr_forced = (size_t)nr_forced;
 	memset(mem, 0, sizeof(mem));
+	flags_word = 0;
 	memset(seen, 0, sizeof(seen));
 	finished = 0;
 	task0_finished = 0;
@@ -185,7 +207,6 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 			.explored = s.log[i].explored,
 		};
 	dpor_take_events(&s, r);
-	if (getenv("DBG")) { for (int k = 0; k < r->nr_events; k++) { const struct pinmm_event *e = &r->events[k]; fprintf(stderr, "%d: pid %d dec %d waker %d nobj %d loads %x:", k, e->pid, e->decision, e->waker, e->nr_objs, e->loads); for (int q = 0; q < e->nr_objs; q++) fprintf(stderr, " %p", e->obj[q]); fprintf(stderr, "\n"); } for (size_t k = 0; k < s.nr_log; k++) fprintf(stderr, " [d%zu pid %d run %llx]", k, s.log[k].pid, (unsigned long long)s.log[k].runnable); fprintf(stderr, "\nmem %ld %ld seen %ld %ld\n", mem[0], mem[1], seen[1][0], seen[1][1]); }
 	strategy_free(&s);
 	return h;
 }
@@ -257,7 +278,7 @@ static int cmp_u64(const void *a, const void *b)
 static int total_all, total_reduced;
 
 /* dpor's end states are every interleaving's, in no more runs; its runs. */
-static int check_prog(const struct prog *p)
+static int check_prog(const struct prog *p, int *nr_states)
 {
 	static struct states all, reduced;
 
@@ -266,13 +287,14 @@ static int check_prog(const struct prog *p)
 	explore(true, &reduced);
 	qsort(all.h, (size_t)all.nr, sizeof(all.h[0]), cmp_u64);
 	qsort(reduced.h, (size_t)reduced.nr, sizeof(reduced.h[0]), cmp_u64);
-	if (reduced.nr != all.nr && getenv("DBGP")) { fprintf(stderr, "prog: harness %d\n", p->harness_word); for (int t = 0; t < p->nr_tasks; t++) { fprintf(stderr, " t%d:", t); for (int i = 0; i < p->nr_ops[t]; i++) fprintf(stderr, " %d/%d", p->op[t][i].kind, p->op[t][i].word); fprintf(stderr, "\n"); } }
 	assert_int_equal(reduced.nr, all.nr);
 	assert_memory_equal(reduced.h, all.h,
 			    (size_t)all.nr * sizeof(all.h[0]));
 	assert_true(reduced.runs <= all.runs);
 	total_all += all.runs;
 	total_reduced += reduced.runs;
+	if (nr_states)
+		*nr_states = all.nr;
 	return reduced.runs;
 }
 
@@ -286,7 +308,7 @@ static void test_store_store_load(void **state)
 	};
 
 	(void)state;
-	check_prog(&p);
+	check_prog(&p, NULL);
 }
 
 static void test_locked_increments(void **state)
@@ -300,7 +322,7 @@ static void test_locked_increments(void **state)
 	};
 
 	(void)state;
-	check_prog(&p);
+	check_prog(&p, NULL);
 }
 
 /*
@@ -323,7 +345,7 @@ static void test_rwlock_readers_commute(void **state)
 		.op = {{{WRITE_LOCKED_ADD, 0}, {WRITE_LOCKED_ADD, 0}},
 		       {{WRITE_LOCKED_ADD, 1}, {WRITE_LOCKED_ADD, 1}}},
 	};
-	int r = check_prog(&readers), w = check_prog(&writers);
+	int r = check_prog(&readers, NULL), w = check_prog(&writers, NULL);
 
 	(void)state;
 	print_message("rwlock: readers %d runs, writers %d\n", r, w);
@@ -343,7 +365,7 @@ static void test_store_without_preemption(void **state)
 	};
 
 	(void)state;
-	check_prog(&p);
+	check_prog(&p, NULL);
 }
 
 /*
@@ -360,7 +382,59 @@ static void test_harness_between_runs(void **state)
 	};
 
 	(void)state;
-	check_prog(&p);
+	check_prog(&p, NULL);
+}
+
+/*
+ * Bit ops on different bits of one word commute; on one bit they do not.
+ * Two tasks each test-and-set two bits: on bits of their own, no more
+ * runs than the top of dpor's tree always tries; on the same two bits,
+ * each order of the pairs is its own trace.
+ */
+static void test_bits_of_one_word_commute(void **state)
+{
+	const struct prog apart = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{TEST_AND_SET_BIT, 0}, {TEST_AND_SET_BIT, 1}},
+		       {{TEST_AND_SET_BIT, 2}, {SET_BIT, 2}}},
+	};
+	const struct prog together = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{TEST_AND_SET_BIT, 0}, {TEST_AND_SET_BIT, 1}},
+		       {{TEST_AND_SET_BIT, 1}, {TEST_AND_SET_BIT, 0}}},
+	};
+	int a, b, states;
+
+	(void)state;
+	a = check_prog(&apart, &states);
+	assert_int_equal(states, 1);
+	b = check_prog(&together, &states);
+	/* Both bits to one task, or bit 0 to task 0 and bit 1 to task 1. */
+	assert_int_equal(states, 3);
+	print_message("bits: apart %d runs, together %d\n", a, b);
+	assert_true(a < b);
+}
+
+/*
+ * A load of the whole word conflicts with every bit's write: it sees
+ * none, the first, or both of another task's two bits (three states),
+ * and a test_bit() of a bit no one sets sees 0 in every order.
+ */
+static void test_word_load_sees_every_bit(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{SET_BIT, 0}, {SET_BIT, 2}},
+		       {{TEST_BIT, 1}, {FLAGS_LOAD, 0}}},
+	};
+	int states;
+
+	(void)state;
+	check_prog(&p, &states);
+	assert_int_equal(states, 3);
 }
 
 static u64 rng = 42;
@@ -389,16 +463,19 @@ static void test_random_programs(void **state)
 			p.nr_ops[t] = 1 + (int)rnd(p.nr_tasks == 2 ? 3 : 2);
 			for (int i = 0; i < p.nr_ops[t]; i++) {
 				/* Three tasks: no sections (each is three points). */
-				enum op_kind kind = p.nr_tasks == 2 ? rnd(NR_OPS) :
-						 (enum op_kind[]){LOAD, STORE,
-								  NOPREEMPT_STORE}[rnd(3)];
+				enum op_kind kind =
+					p.nr_tasks == 2 ? rnd(NR_OPS) :
+					(enum op_kind[]){LOAD, STORE,
+							 NOPREEMPT_STORE, SET_BIT,
+							 TEST_AND_SET_BIT,
+							 FLAGS_LOAD}[rnd(6)];
 
 				p.op[t][i] = (struct op){
 					kind, (int)rnd((unsigned int)words)};
 			}
 		}
 		p.harness_word = (int)rnd((unsigned int)words + 1);
-		check_prog(&p);
+		check_prog(&p, NULL);
 	}
 }
 
@@ -410,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_rwlock_readers_commute),
 		cmocka_unit_test(test_store_without_preemption),
 		cmocka_unit_test(test_harness_between_runs),
+		cmocka_unit_test(test_bits_of_one_word_commute),
+		cmocka_unit_test(test_word_load_sees_every_bit),
 		cmocka_unit_test(test_random_programs),
 	};
 

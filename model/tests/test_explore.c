@@ -248,6 +248,14 @@ static void test_independence_of_steps(void **state)
 	assert_true(strategy_independent(NULL, &x));	/* a resume */
 	assert_true(strategy_independent(&y, NULL));
 	assert_true(strategy_independent(NULL, NULL));
+	/* Bits of a flags word: each its own, and all of the word's. */
+	assert_true(strategy_independent(det_bit_obj(&x, 0), det_bit_obj(&x, 1)));
+	assert_false(strategy_independent(det_bit_obj(&x, 3), det_bit_obj(&x, 3)));
+	assert_false(strategy_independent(det_bit_obj(&x, 3), &x));
+	assert_false(strategy_independent(&x, det_bit_obj(&x, 63)));
+	assert_true(strategy_independent(det_bit_obj(&x, 3), &y));
+	assert_true(strategy_independent(det_bit_obj(&x, 3), det_bit_obj(&y, 3)));
+	assert_ptr_equal(det_obj_word(det_bit_obj(&x, 63)), &x);
 }
 
 /*

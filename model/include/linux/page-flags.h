@@ -71,9 +71,15 @@ PAGEFLAG(Buddy, buddy)
 	 BIT(PG_active) | BIT(PG_unevictable) | BIT(PG_buddy))
 #define PAGE_FLAGS_MASK ((1UL << __NR_PAGEFLAGS) - 1)
 
+/*
+ * The node field is set when the page is allocated and no bit op writes
+ * it: a load of the field's first bit, as an object of the search.
+ */
 static inline int page_to_nid(const struct page *page)
 {
-	return (int)(READ_ONCE(page->flags) >> NODES_PGSHIFT);
+	sched_point_load(det_bit_obj(&page->flags, NODES_PGSHIFT));
+	return (int)(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) >>
+		     NODES_PGSHIFT);
 }
 
 #endif /* _LINUX_PAGE_FLAGS_H */

@@ -117,6 +117,43 @@ bool det_pending_load(struct task_struct *t);
  * who runs after a block, made where it matters.
  */
 bool det_fresh(struct task_struct *t);
+/*
+ * Objects of the search.  An object is an address: a lock, a word loaded or
+ * stored, a counter.  A flags word (page->flags, bh->b_state,
+ * mapping->flags) is 64 objects as well, one per bit: a bit op
+ * (set_bit(), test_bit(), test_and_set_bit(), ...) reads and writes its
+ * bit alone, so ops on two different bits commute.  A whole-word access
+ * (READ_ONCE(bh->b_state)) names the word itself, and overlaps every one
+ * of its bits.  A bit's object is its word's address with the bit number
+ * (plus one) in the top byte, where no user-space address has bits.
+ */
+#define DET_OBJ_BIT_SHIFT 56
+
+static inline const void *det_bit_obj(const volatile void *word,
+				      unsigned int nr)
+{
+	return (const void *)((uintptr_t)word |
+			      (uintptr_t)(nr % 64 + 1) << DET_OBJ_BIT_SHIFT);
+}
+
+static inline const void *det_obj_word(const void *obj)
+{
+	return (const void *)((uintptr_t)obj &
+			      (((uintptr_t)1 << DET_OBJ_BIT_SHIFT) - 1));
+}
+
+static inline bool det_obj_is_bit(const void *obj)
+{
+	return (uintptr_t)obj >> DET_OBJ_BIT_SHIFT;
+}
+
+/* Do ops on @a and @b touch common memory (whatever they do to it)? */
+static inline bool det_objs_overlap(const void *a, const void *b)
+{
+	return a == b || (det_obj_is_bit(a) != det_obj_is_bit(b) &&
+			  det_obj_word(a) == det_obj_word(b));
+}
+
 /* The virtual clock, as an object: yields move it, ktime_get_us() reads it. */
 const void *det_clock(void);
 void det_schedule(u64 deadline);
