@@ -219,6 +219,10 @@ void dpor_note(void *state, enum det_note what, struct task_struct *t,
 	case DET_NOTE_PHASE:
 		note_phase(l, obj);
 		break;
+	case DET_NOTE_BLOCKED:
+		if (l->nr)
+			l->ev[l->nr - 1].failed = true;
+		break;
 	}
 }
 
@@ -484,6 +488,8 @@ static void touch(struct hb *h, struct last_map *m, int j)
 {
 	const struct pinmm_event *ev = &h->ev[j];
 
+	if (ev->failed)
+		return; /* it changed nothing */
 	if (ev->nr_objs < 0)
 		h->last_all = j;
 	for (int i = 0; i < ev->nr_objs; i++) {

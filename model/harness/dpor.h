@@ -34,6 +34,11 @@ struct pinmm_event {
 	 * preemption disabled, or as the step the harness acted after.
 	 */
 	bool wide;
+	/*
+	 * A lock's acquisition that found it taken: the step depends on the
+	 * lock as it found it, and no later step depends on the step.
+	 */
+	bool failed;
 	const void *obj[DPOR_OBJS];
 };
 

@@ -44,6 +44,15 @@ enum op_kind {
 	TEST_BIT,
 	TEST_AND_SET_BIT,
 	FLAGS_LOAD,		/* READ_ONCE() of the whole flags word */
+	NR_RANDOM_OPS,
+	/*
+	 * A section whose data are plain accesses, as the model's code is
+	 * under a lock, with a point on the task's own word in the middle:
+	 * another task can find the lock taken.  Not in random programs,
+	 * whose unlocked accesses to the word would race with the plain ones.
+	 */
+	PLAIN_LOCKED_ADD = NR_RANDOM_OPS,
+	OWN_LOAD,		/* READ_ONCE() of the task's own word */
 	NR_OPS
 };
 
@@ -66,6 +75,7 @@ struct prog {
 static const struct prog *prog;
 static long mem[WORDS];
 static unsigned long flags_word;
+static long own[TASKS];
 static long seen[TASKS][OPS];
 static spinlock_t lock;
 static rwlock_t rwlock;
@@ -120,6 +130,16 @@ static void task_fn(void *arg)
 			break;
 		case FLAGS_LOAD:
 			seen[t][i] = (long)READ_ONCE(flags_word);
+			break;
+		case PLAIN_LOCKED_ADD:
+			spin_lock(&lock);
+			seen[t][i] = mem[o->word];
+			(void)READ_ONCE(own[t]);
+			mem[o->word] = seen[t][i] + t + 1;
+			spin_unlock(&lock);
+			break;
+		case OWN_LOAD:
+			(void)READ_ONCE(own[t]);
 			break;
 		case NR_OPS:
 			break;
@@ -353,6 +373,118 @@ static void test_rwlock_readers_commute(void **state)
 }
 
 /*
+ * The order of two sections whose data the search does not see (plain
+ * accesses under the lock) is the order of their acquisitions: a task that
+ * finds the lock taken races with the holder's acquisition, and that race
+ * alone, past the top of the tree, gives the other order.  (The attempt
+ * depends on the acquisition; no step depends on the attempt.)
+ */
+static void test_sections_ordered_by_their_lock_alone(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {3, 3},
+		.op = {{{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}},
+		       {{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}}},
+	};
+	int states;
+
+	(void)state;
+	check_prog(&p, &states);
+	assert_int_equal(states, 2); /* who went first */
+}
+
+/*
+ * What the scheduler records when a task finds a lock taken: its attempt
+ * as a failed step on the lock, and its retry as woken by the step that
+ * released it.  Task 0 takes the lock and stops at the point inside its
+ * section; task 1 then tries the lock.
+ */
+static void test_a_failed_acquisition_is_recorded_as_such(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {1, 1},
+		.op = {{{PLAIN_LOCKED_ADD, 0}}, {{PLAIN_LOCKED_ADD, 0}}},
+	};
+	struct pinmm_decision forced[8];
+	struct pinmm_result r;
+	int failed = -1, release = -1, retry = -1;
+
+	(void)state;
+	prog = &p;
+	/* Task 0 (pid 1) into its section, then task 1 (pid 2), twice. */
+	for (int i = 0; i < 8; i++)
+		forced[i] = (struct pinmm_decision){.pid = i < 2 ? 1 : 2};
+	run_prog("dpor", forced, 4, &r);
+	for (int k = 0; k < r.nr_events; k++) {
+		const struct pinmm_event *e = &r.events[k];
+
+		if (e->failed) {
+			assert_int_equal(failed, -1);
+			assert_int_equal(e->pid, 2);
+			assert_int_equal(e->nr_objs, 1);
+			assert_ptr_equal(e->obj[0], &lock);
+			failed = k;
+		} else if (failed >= 0 && release < 0 && e->pid == 1) {
+			for (int i = 0; i < e->nr_objs; i++)
+				if (e->obj[i] == &lock)
+					release = k;
+		} else if (failed >= 0 && retry < 0 && e->pid == 2) {
+			retry = k;
+		}
+	}
+	assert_true(failed >= 0 && release > failed && retry > release);
+	assert_int_equal(r.events[retry].waker, release);
+	assert_ptr_equal(r.events[retry].obj[0], &lock);
+	assert_false(r.events[retry].failed);
+	result_free(&r);
+}
+
+/*
+ * The same, as the analysis sees a run (dpor_add_races() on a record):
+ * after two choices of task 3's, task 1 takes lock L (choice 2), runs in
+ * its section (3), task 2 finds L taken (4), task 1 releases it, which
+ * lets task 2 try again.  The attempt races with the acquisition: task 2
+ * is to be tried at choice 2.  It does not race with the release (trying
+ * task 1 at choice 4 would run the same order of the sections again), nor
+ * does the retry, which the release woke.
+ */
+static void test_a_failed_acquisition_races_with_the_holders_alone(void **state)
+{
+	static int l, x, y, z;
+	const struct pinmm_event ev[] = {
+		{.pid = 3, .decision = 0, .waker = -1, .nr_objs = 1, .obj = {&z}},
+		{.pid = 3, .decision = 1, .waker = -1, .nr_objs = 1, .obj = {&z}},
+		{.pid = 1, .decision = 2, .waker = -1, .nr_objs = 1, .obj = {&l}},
+		{.pid = 1, .decision = 3, .waker = -1, .nr_objs = 1, .obj = {&x}},
+		{.pid = 2, .decision = 4, .waker = -1, .nr_objs = 1, .obj = {&l},
+		 .failed = true},
+		{.pid = 1, .decision = -1, .waker = -1, .nr_objs = 2,
+		 .obj = {&y, &l}},
+		{.pid = 2, .decision = -1, .waker = 5, .nr_objs = 1, .obj = {&l}},
+	};
+	struct pinmm_decision dec[5];
+	struct pinmm_result r = {
+		.decisions = dec, .nr_decisions = 5,
+		.events = (struct pinmm_event *)ev, .nr_events = 7,
+	};
+	struct dpor_tree t = {0};
+	const int pid[] = {3, 3, 1, 1, 2};
+
+	(void)state;
+	for (int d = 0; d < 5; d++)
+		dec[d] = (struct pinmm_decision){
+			.pid = pid[d], .runnable = 1u << 1 | 1u << 2 | 1u << 3};
+	assert_int_equal(dpor_tree_grow(&t, &r), 0);
+	assert_int_equal(dpor_add_races(&t, &r), 0);
+	assert_int_equal(t.node[2].backtrack, 1u << 1 | 1u << 2);
+	assert_int_equal(t.node[3].backtrack, 1u << 1);
+	assert_int_equal(t.node[4].backtrack, 1u << 2);
+	dpor_tree_free(&t);
+}
+
+/*
  * A store with preemption disabled is no scheduling point, but the step
  * that runs it touches the word: a load in another task races with it.
  */
@@ -464,7 +596,7 @@ static void test_random_programs(void **state)
 			for (int i = 0; i < p.nr_ops[t]; i++) {
 				/* Three tasks: no sections (each is three points). */
 				enum op_kind kind =
-					p.nr_tasks == 2 ? rnd(NR_OPS) :
+					p.nr_tasks == 2 ? rnd(NR_RANDOM_OPS) :
 					(enum op_kind[]){LOAD, STORE,
 							 NOPREEMPT_STORE, SET_BIT,
 							 TEST_AND_SET_BIT,
@@ -486,6 +618,9 @@ int main(void)
 		cmocka_unit_test(test_locked_increments),
 		cmocka_unit_test(test_rwlock_readers_commute),
 		cmocka_unit_test(test_store_without_preemption),
+		cmocka_unit_test(test_sections_ordered_by_their_lock_alone),
+		cmocka_unit_test(test_a_failed_acquisition_is_recorded_as_such),
+		cmocka_unit_test(test_a_failed_acquisition_races_with_the_holders_alone),
 		cmocka_unit_test(test_harness_between_runs),
 		cmocka_unit_test(test_bits_of_one_word_commute),
 		cmocka_unit_test(test_word_load_sees_every_bit),

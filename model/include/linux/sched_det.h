@@ -40,6 +40,10 @@ enum det_note {
 	DET_NOTE_TOUCH,		/* the harness writes @obj (a scheduling
 				 * point in its context) */
 	DET_NOTE_TOUCH_LOAD,	/* the harness reads @obj */
+	DET_NOTE_BLOCKED,	/* the step running found lock @obj taken
+				 * against it and waits: the attempt
+				 * depends on what it found, and changed
+				 * nothing */
 };
 
 /* A strategy chooses at each point where more than one task can run. */

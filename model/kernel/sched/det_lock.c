@@ -4,7 +4,12 @@
  * spinlock or an rwlock_t taken against it is BLOCKED until a release lets
  * it try again, which is what spinning amounts to when one task runs at a
  * time; and every release is told to a search that records steps, a
- * writer's as a write of the lock, a reader's as a read.
+ * writer's as a write of the lock, a reader's as a read.  The attempt that
+ * found the lock taken is told too: it changed nothing, so no later step
+ * depends on it (it would otherwise race with the holder's release, and
+ * the search would run the attempt after the release as another trace of
+ * the same order of the sections); and the release that lets the spinners
+ * try again wakes them, as a wake-up does.
  *
  * Locking: none; everything here runs on one host thread.
  */
@@ -17,6 +22,7 @@ static void __det_block_on_lock(const void *lock, bool read)
 
 	set_wait_lock(d, lock);
 	set_state(d, DET_BLOCKED);
+	note(DET_NOTE_BLOCKED, NULL, lock);
 	d->pending = lock;	/* when it runs again, it retries the lock */
 	d->pending_load = read;
 	det_switch_to_main(cur, false);
@@ -43,6 +49,8 @@ static void wake_lock_waiters(const void *lock)
 		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
 			set_wait_lock(d, NULL);
 			set_state(d, DET_READY);
+			if (det.cur || det_harness_acts())
+				note(DET_NOTE_WAKE, det.tasks[i], NULL);
 		}
 	}
 }
