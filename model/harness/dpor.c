@@ -152,15 +152,22 @@ static void note_step(struct strategy *s, struct task_struct *t,
 
 /*
  * The step running (a task's, or the harness's) touches @obj too: a lock
- * it releases, or (@wide) what it touches with preemption disabled.
+ * it releases (@release), or (@wide) what it touches with preemption
+ * disabled.
  */
 static void note_touch(struct dpor_log *l, const void *obj, bool load,
-		       bool wide)
+		       bool wide, bool release)
 {
+	struct pinmm_event *e;
+
 	if (!l->nr)
 		return; /* the machine's boot: before every step */
-	event_add(&l->ev[l->nr - 1], obj, load);
-	l->ev[l->nr - 1].wide |= wide;
+	e = &l->ev[l->nr - 1];
+	event_add(e, obj, load);
+	e->wide |= wide;
+	for (int i = 0; release && i < e->nr_objs; i++)
+		if (e->obj[i] == obj)
+			e->releases |= (u16)(1u << i);
 	l->closed = false; /* sleepers look at it again */
 }
 
@@ -206,11 +213,11 @@ void dpor_note(void *state, enum det_note what, struct task_struct *t,
 		 * Not wide: while the step's task holds the lock, no step
 		 * that conflicts with the release can run.
 		 */
-		note_touch(l, obj, what == DET_NOTE_RELEASE_SHARED, false);
+		note_touch(l, obj, what == DET_NOTE_RELEASE_SHARED, false, true);
 		break;
 	case DET_NOTE_TOUCH:
 	case DET_NOTE_TOUCH_LOAD:
-		note_touch(l, obj, what == DET_NOTE_TOUCH_LOAD, true);
+		note_touch(l, obj, what == DET_NOTE_TOUCH_LOAD, true, false);
 		break;
 	case DET_NOTE_WAKE:
 		if (t->pid < 64)
@@ -222,6 +229,10 @@ void dpor_note(void *state, enum det_note what, struct task_struct *t,
 	case DET_NOTE_BLOCKED:
 		if (l->nr)
 			l->ev[l->nr - 1].failed = true;
+		break;
+	case DET_NOTE_TRYLOCK:
+		if (l->nr)
+			l->ev[l->nr - 1].trylock = true;
 		break;
 	}
 }
@@ -334,6 +345,7 @@ struct hb {
 	int *lidx;
 	int *vc;
 	int *prev_read; /* by read (step * DPOR_OBJS + i): the read before */
+	int *prev;	/* by step: its task's step before, or -1 */
 	int *dep;	/* scratch: one step's dependees */
 	int *tmp;	/* scratch: a clock */
 	int last_of[64], last_all;
@@ -535,6 +547,41 @@ static int harness_race(struct hb *h, struct races *rs, int e, int j, int nd)
 }
 
 /*
+ * Step @e races with step @j, which acquires lock L (its op) that @e
+ * released: @j's task could not have taken L anywhere between the
+ * holder's acquisition and @e, so the race to reverse is with that
+ * acquisition, the first step before @e of its task that names L (if L
+ * is its op).  Reversing at @e would only run @j's task into the taken
+ * lock, one schedule later to learn the same.  @c: @j's clock so far.
+ * The step to race with, or -1: the acquisition happens before @j anyway.
+ */
+static int lock_race(const struct hb *h, int e, int j, const int *c)
+{
+	const struct pinmm_event *ee = &h->ev[e], *ej = &h->ev[j];
+	const void *lock;
+	int k;
+
+	/* A try that found the lock taken would have failed, not waited. */
+	if (ee->nr_objs <= 0 || ej->nr_objs <= 0 || !ee->releases ||
+	    ej->trylock)
+		return e;
+	lock = ej->obj[0];
+	for (k = 1; k < ee->nr_objs && ee->obj[k] != lock; k++)
+		;
+	if (k == ee->nr_objs || !(ee->releases & (1u << k)))
+		return e; /* not a release of the lock @j acquires */
+	for (int i = 1; i < ej->nr_objs; i++)
+		if (event_conflicts(ee, ej->obj[i], ej->loads & (1u << i)))
+			return e; /* @e races with the rest of @j too */
+	for (k = h->prev[e]; k >= 0; k = h->prev[k])
+		if (event_names(&h->ev[k], lock))
+			break;
+	if (k < 0 || h->ev[k].obj[0] != lock)
+		return e; /* taken with preemption disabled: not a step */
+	return c[ee->pid] >= h->lidx[k] ? -1 : k;
+}
+
+/*
  * Clocks of every step, and the races: step j races with an earlier step
  * e of another task when they conflict and nothing but that makes e
  * happen before j.
@@ -560,16 +607,22 @@ static int hb_compute(struct hb *h, struct last_map *m, struct races *rs)
 			if (h->last_of[p] >= 0)
 				join(c, vc_of(h, h->last_of[p]), h->width);
 		for (int i = 0; i < nd; i++) {
-			int e = h->dep[i];
+			int e = h->dep[i], f;
 
 			if (i && e == h->dep[i - 1])
 				continue;
-			if (h->ev[e].pid != q && c[h->ev[e].pid] < h->lidx[e] &&
-			    (h->ev[e].pid ? add_race(rs, e, j) :
-					    harness_race(h, rs, e, j, nd)))
+			if (h->ev[e].pid == q || c[h->ev[e].pid] >= h->lidx[e]) {
+				/* ordered already */
+			} else if (!h->ev[e].pid) {
+				if (harness_race(h, rs, e, j, nd))
+					return -ENOMEM;
+			} else if ((f = lock_race(h, e, j, c)) >= 0 &&
+				   add_race(rs, f, j)) {
 				return -ENOMEM;
+			}
 			join(c, vc_of(h, e), h->width);
 		}
+		h->prev[j] = h->last_of[q];
 		h->lidx[j] = ++count[q];
 		c[q] = h->lidx[j];
 		touch(h, m, j);
@@ -681,10 +734,11 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	m.slot = calloc(m.cap, sizeof(*m.slot));
 	h.lidx = calloc(n, sizeof(*h.lidx));
 	h.prev_read = calloc(n * DPOR_OBJS, sizeof(*h.prev_read));
+	h.prev = calloc(n, sizeof(*h.prev));
 	h.dep = calloc(n * DPOR_OBJS + 64, sizeof(*h.dep));
 	h.vc = calloc(n * (size_t)h.width, sizeof(*h.vc));
 	h.tmp = calloc((size_t)h.width, sizeof(*h.tmp));
-	if (m.slot && h.lidx && h.prev_read && h.dep && h.vc && h.tmp &&
+	if (m.slot && h.lidx && h.prev_read && h.prev && h.dep && h.vc && h.tmp &&
 	    !hb_compute(&h, &m, &rs)) {
 		for (size_t i = 0; i < rs.nr; i++)
 			reverse(t, &h, rs.r[i].e, rs.r[i].j);
@@ -694,6 +748,7 @@ int dpor_add_races(struct dpor_tree *t, const struct pinmm_result *r)
 	free(m.slot);
 	free(h.lidx);
 	free(h.prev_read);
+	free(h.prev);
 	free(h.dep);
 	free(h.vc);
 	free(h.tmp);

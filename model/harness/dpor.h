@@ -28,6 +28,7 @@ struct pinmm_event {
 	int waker;    /* the step that made the task runnable; -1: none */
 	int nr_objs;
 	u16 loads;    /* bit i: the step only read obj[i] */
+	u16 releases; /* bit i: obj[i] is a lock the step released */
 	bool barrier; /* the harness's, after every step before it */
 	/*
 	 * It touched more than its first op and the locks it released: with
@@ -39,6 +40,7 @@ struct pinmm_event {
 	 * lock as it found it, and no later step depends on the step.
 	 */
 	bool failed;
+	bool trylock;	/* its op tries a lock without waiting for it */
 	const void *obj[DPOR_OBJS];
 };
 

@@ -485,6 +485,51 @@ static void test_a_failed_acquisition_races_with_the_holders_alone(void **state)
 }
 
 /*
+ * Task 1 takes lock L (choice 2), runs in its section (3) and releases L
+ * in a step that begins with a store to its own word (4); task 2 then
+ * takes L (5).  Task 2 could not have taken L anywhere before the release
+ * once task 1 held it: the race is with task 1's acquisition (task 2 is
+ * to be tried at choice 2), not with the release (at choice 4 it could
+ * only find L taken).  A try (spin_trylock()) would fail there instead,
+ * another outcome: that race stays at the release.
+ */
+static void test_an_acquisition_races_with_the_holders_acquisition(void **state)
+{
+	static int l, x, y, z;
+	struct pinmm_event ev[] = {
+		{.pid = 3, .decision = 0, .waker = -1, .nr_objs = 1, .obj = {&z}},
+		{.pid = 3, .decision = 1, .waker = -1, .nr_objs = 1, .obj = {&z}},
+		{.pid = 1, .decision = 2, .waker = -1, .nr_objs = 1, .obj = {&l}},
+		{.pid = 1, .decision = 3, .waker = -1, .nr_objs = 1, .obj = {&x}},
+		{.pid = 1, .decision = 4, .waker = -1, .nr_objs = 2,
+		 .obj = {&y, &l}, .releases = 1u << 1},
+		{.pid = 2, .decision = 5, .waker = -1, .nr_objs = 1, .obj = {&l}},
+	};
+	struct pinmm_decision dec[6];
+	struct pinmm_result r = {
+		.decisions = dec, .nr_decisions = 6, .events = ev, .nr_events = 6,
+	};
+	const int pid[] = {3, 3, 1, 1, 1, 2};
+
+	(void)state;
+	for (int d = 0; d < 6; d++)
+		dec[d] = (struct pinmm_decision){
+			.pid = pid[d], .runnable = 1u << 1 | 1u << 2 | 1u << 3};
+	for (int try = 0; try < 2; try++) {
+		struct dpor_tree t = {0};
+
+		ev[5].trylock = try;
+		assert_int_equal(dpor_tree_grow(&t, &r), 0);
+		assert_int_equal(dpor_add_races(&t, &r), 0);
+		assert_int_equal(t.node[2].backtrack,
+				 try ? 1u << 1 : 1u << 1 | 1u << 2);
+		assert_int_equal(t.node[4].backtrack,
+				 try ? 1u << 1 | 1u << 2 : 1u << 1);
+		dpor_tree_free(&t);
+	}
+}
+
+/*
  * A store with preemption disabled is no scheduling point, but the step
  * that runs it touches the word: a load in another task races with it.
  */
@@ -621,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_sections_ordered_by_their_lock_alone),
 		cmocka_unit_test(test_a_failed_acquisition_is_recorded_as_such),
 		cmocka_unit_test(test_a_failed_acquisition_races_with_the_holders_alone),
+		cmocka_unit_test(test_an_acquisition_races_with_the_holders_acquisition),
 		cmocka_unit_test(test_harness_between_runs),
 		cmocka_unit_test(test_bits_of_one_word_commute),
 		cmocka_unit_test(test_word_load_sees_every_bit),

@@ -44,6 +44,8 @@ enum det_note {
 				 * against it and waits: the attempt
 				 * depends on what it found, and changed
 				 * nothing */
+	DET_NOTE_TRYLOCK,	/* the step running tries lock @obj without
+				 * waiting (spin_trylock()) */
 };
 
 /* A strategy chooses at each point where more than one task can run. */
@@ -166,6 +168,8 @@ void det_wake(struct task_struct *t);
 void det_run_until_exited(struct task_struct *t);
 __attribute__((noreturn)) void det_task_exit(struct task_struct *t);
 void det_block_on_lock(const void *lock);
+/* The running task's op on @lock is a try: it does not wait for it. */
+void det_trylock(const void *lock);
 /* The same, for a reader of an rwlock_t: its retry only reads the lock. */
 void det_block_on_lock_read(const void *lock);
 void det_lock_released(const void *lock);

@@ -57,6 +57,7 @@ int spin_trylock(spinlock_t *lock)
 {
 	sched_point_on(lock);
 	if (sched_det()) {
+		det_trylock(lock);
 		if (__atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED))
 			return 0;
 		det_spin_lock(lock);

@@ -87,6 +87,14 @@ void det_block_on_lock_read(const void *lock)
 	det_ignore_end();
 }
 
+void det_trylock(const void *lock)
+{
+	det_ignore_begin();
+	if (det.cur)
+		note(DET_NOTE_TRYLOCK, NULL, lock);
+	det_ignore_end();
+}
+
 void det_lock_released(const void *lock)
 {
 	det_ignore_begin();
