@@ -78,24 +78,26 @@ static bool event_conflicts(const struct pinmm_event *e, const void *obj,
 }
 
 /* Step @e also touches @obj (@load: only reads it). */
-static void event_add(struct pinmm_event *e, const void *obj, bool load)
+/* Its index in obj[], or -1: the step now touches everything. */
+static int event_add(struct pinmm_event *e, const void *obj, bool load)
 {
 	if (e->nr_objs < 0)
-		return;
+		return -1;
 	for (int i = 0; i < e->nr_objs; i++) {
 		if (e->obj[i] != obj)
 			continue;
 		if (!load)
 			e->loads &= (u16)~(1u << i); /* it writes it after all */
-		return;
+		return i;
 	}
 	if (e->nr_objs == DPOR_OBJS) {
 		e->nr_objs = -1;
-		return;
+		return -1;
 	}
 	if (load)
 		e->loads |= (u16)(1u << e->nr_objs);
-	e->obj[e->nr_objs++] = obj;
+	e->obj[e->nr_objs] = obj;
+	return e->nr_objs++;
 }
 
 /*
@@ -159,15 +161,15 @@ static void note_touch(struct dpor_log *l, const void *obj, bool load,
 		       bool wide, bool release)
 {
 	struct pinmm_event *e;
+	int i;
 
 	if (!l->nr)
 		return; /* the machine's boot: before every step */
 	e = &l->ev[l->nr - 1];
-	event_add(e, obj, load);
+	i = event_add(e, obj, load);
 	e->wide |= wide;
-	for (int i = 0; release && i < e->nr_objs; i++)
-		if (e->obj[i] == obj)
-			e->releases |= (u16)(1u << i);
+	if (release && i >= 0)
+		e->releases |= (u16)(1u << i);
 	l->closed = false; /* sleepers look at it again */
 }
 
