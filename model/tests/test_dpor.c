@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <linux/bitops.h>
 #include <linux/compiler.h>
+#include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
@@ -53,6 +54,10 @@ enum op_kind {
 	 */
 	PLAIN_LOCKED_ADD = NR_RANDOM_OPS,
 	OWN_LOAD,		/* READ_ONCE() of the task's own word */
+	/* Time: not in random programs, whose runs are too short for it. */
+	WORK,			/* ten points on the task's own word: 0.5 us */
+	CLOCK_LOAD,		/* ktime_get_us() */
+	SLEEP,			/* fsleep(1): a timer 1 us on */
 	NR_OPS
 };
 
@@ -140,6 +145,16 @@ static void task_fn(void *arg)
 			break;
 		case OWN_LOAD:
 			(void)READ_ONCE(own[t]);
+			break;
+		case WORK:
+			for (int k = 0; k < 10; k++)
+				(void)READ_ONCE(own[t]);
+			break;
+		case CLOCK_LOAD:
+			seen[t][i] = (long)ktime_get_us();
+			break;
+		case SLEEP:
+			fsleep(1);
 			break;
 		case NR_OPS:
 			break;
@@ -392,6 +407,50 @@ static void test_sections_ordered_by_their_lock_alone(void **state)
 	(void)state;
 	check_prog(&p, &states);
 	assert_int_equal(states, 2); /* who went first */
+}
+
+/*
+ * What a task reads of the clock follows from what happens before its
+ * read, not from how many steps of an unrelated task the schedule put
+ * first: every task's time is its own (kernel/sched/det.c).  With one
+ * clock that every step moved, the second read here would see 1 or 2 us
+ * as task 0's work fell before or after it, and dpor, which takes the
+ * two tasks as independent, would run only one of them.
+ */
+static void test_a_clock_read_follows_from_its_past(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{WORK, 0}, {WORK, 0}}, {{CLOCK_LOAD, 0}, {CLOCK_LOAD, 0}}},
+	};
+	int states;
+
+	(void)state;
+	check_prog(&p, &states);
+	assert_int_equal(states, 1);
+}
+
+/*
+ * A timer: task 1 sleeps 1 us, then loads the word task 0 stores after
+ * 1 us of work, and reads the clock.  The timer expires when task 0's
+ * time reaches it; the load sees either value (the woken task and the
+ * store race, and nothing records who made the sleeper runnable), and
+ * the clock reads the deadline, whoever ran in the meantime.
+ */
+static void test_a_timer_wakes_at_its_deadline(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {3, 3},
+		.op = {{{WORK, 0}, {WORK, 0}, {STORE, 0}},
+		       {{SLEEP, 0}, {LOAD, 0}, {CLOCK_LOAD, 0}}},
+	};
+	int states;
+
+	(void)state;
+	check_prog(&p, &states);
+	assert_int_equal(states, 2);
 }
 
 /*
@@ -669,6 +728,8 @@ int main(void)
 		cmocka_unit_test(test_rwlock_readers_commute),
 		cmocka_unit_test(test_store_without_preemption),
 		cmocka_unit_test(test_sections_ordered_by_their_lock_alone),
+		cmocka_unit_test(test_a_clock_read_follows_from_its_past),
+		cmocka_unit_test(test_a_timer_wakes_at_its_deadline),
 		cmocka_unit_test(test_a_failed_acquisition_is_recorded_as_such),
 		cmocka_unit_test(test_a_failed_acquisition_races_with_the_holders_alone),
 		cmocka_unit_test(test_an_acquisition_races_with_the_holders_acquisition),

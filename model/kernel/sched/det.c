@@ -3,11 +3,22 @@
  * The deterministic scheduler: every task is a fiber (det_fiber.c) on the host
  * thread that runs the machine, one task runs at a time, and a strategy
  * picks the next task at every scheduling point where more than one can
- * run.  Time is virtual (microseconds).  Work takes time, as on a CPU:
- * every scheduling point a task passes costs DET_POINT_NS, and a timer
- * that expires meanwhile makes its task runnable at that point, where the
- * strategy may run it.  When no task can run (or only busy-waiters can),
- * time jumps to the next timer or hung-task deadline.
+ * run.  Time is virtual (microseconds), and every task keeps its own, as
+ * if each had a CPU: work takes time, every scheduling point a task passes
+ * costs it DET_POINT_NS, and a task woken (or created) by another goes on
+ * from no earlier than its waker's time.  A timer expires when the latest
+ * clock reaches its deadline, which makes its task runnable there (its
+ * clock at the deadline), where the strategy may run it.  When no task can
+ * run (or only busy-waiters can), time jumps to the next timer or
+ * hung-task deadline.
+ *
+ * Why not one clock that every step moves: then the time a task reads,
+ * and so when its timers expire, would depend on how many steps of
+ * unrelated tasks the schedule happened to put before its own, and two
+ * schedules that differ only in the order of independent steps (one
+ * trace, to dpor) could run the flusher's periodic pass on either side of
+ * a DMA burst.  With a clock per task, what a step reads of time follows
+ * from the steps that happen before it, as the rest of its state does.
  *
  * A task is in one of these states:
  *   NEW      created, never run
@@ -52,9 +63,14 @@
 struct det_sched det;
 bool det_on;	/* sched_det() */
 
+/* The running task's clock, or the harness's between runs (us). */
 u64 det_now(void)
 {
-	return __atomic_load_n(&det.now, __ATOMIC_RELAXED);
+	struct task_struct *t = det.cur;
+
+	if (t)
+		return __atomic_load_n(&t->det->ns, __ATOMIC_RELAXED) / 1000;
+	return __atomic_load_n(&det.harness_now, __ATOMIC_RELAXED);
 }
 
 u64 det_steps(void)
@@ -73,6 +89,8 @@ void det_init(const struct det_strategy *strategy, u64 max_steps)
 	memset(&det, 0, sizeof(det));
 	det_on = true;
 	det.now = 1;	/* see ktime_get_us() */
+	det.harness_now = 1;
+	det.last_ns = 1000;
 	det.strategy = strategy;
 	det.max_steps = max_steps ? max_steps : 50000000ULL;
 #ifdef PINMM_TSAN
@@ -247,6 +265,7 @@ static void __det_task_start(struct task_struct *t)
 #endif
 	d->fresh = true;
 	d->slot = det.nr_tasks;
+	det_sync_clock(d);	/* from its creator's time */
 	set_state(d, DET_NEW);
 	t->det = d;
 	det.tasks[det.nr_tasks++] = t;
@@ -376,9 +395,12 @@ const void *det_clock(void)
 }
 
 /*
- * Wake the tasks whose timer expired; note when the next one does.
- * det.next_timer is never later than the earliest deadline (0: there is
- * none), so before it nothing expires.
+ * Wake the tasks whose timer expired: a timer expires when some task's
+ * clock reaches its deadline (or time jumps there), and its task goes on
+ * from the deadline.  A task that can run but has not run for a while
+ * holds nothing back: it is a CPU that was busy elsewhere.  Note when the
+ * next expires: det.next_timer is never later than the earliest deadline
+ * (0: there is none), so before it nothing expires.
  */
 static void fire_timers(void)
 {
@@ -392,6 +414,8 @@ static void fire_timers(void)
 		if (d->state != DET_BLOCKED || !d->deadline)
 			continue;
 		if (d->deadline <= det.now) {
+			if (d->ns < d->deadline * 1000)
+				d->ns = d->deadline * 1000;
 			d->deadline = 0;
 			__atomic_store_n(&t->state, TASK_RUNNING, __ATOMIC_RELAXED);
 			set_state(d, DET_READY);
@@ -401,15 +425,18 @@ static void fire_timers(void)
 	}
 }
 
-/* The running task passed a point: that work took DET_POINT_NS. */
-static inline void tick(void)
+/*
+ * The running task passed a point: that work took it DET_POINT_NS.  The
+ * latest clock may pass a timer's deadline.
+ */
+static inline void tick(struct det_task *d)
 {
-	det.now_ns += DET_POINT_NS;
-	if (det.now_ns < 1000)
+	u64 us = (d->ns += DET_POINT_NS) / 1000;
+
+	if (us <= det.now)
 		return;
-	det.now += det.now_ns / 1000;
-	det.now_ns %= 1000;
-	if (det.next_timer && det.now >= det.next_timer)
+	det.now = us;
+	if (det.next_timer && us >= det.next_timer)
 		fire_timers();
 }
 
@@ -451,7 +478,7 @@ static void __det_point(const void *obj, bool load)
 		return;
 	cur->det->pending = obj;
 	cur->det->pending_load = load;
-	tick();
+	tick(cur->det);
 	if (++det.steps > det.max_steps) {
 		det.livelock = true;
 		cur->det->state = DET_READY;
@@ -540,6 +567,7 @@ static void __det_wake(struct task_struct *t)
 	__tsan_release(t);
 #endif
 	if (d->state == DET_BLOCKED && !d->wait_lock) {
+		det_sync_clock(d);
 		set_state(d, DET_READY);
 		if (det.cur || det_harness_acts())
 			note(DET_NOTE_WAKE, t, NULL);
@@ -619,12 +647,25 @@ static enum det_end __det_run(bool (*done)(void *), void *arg, bool idle,
 	det.done = done;
 	det.done_arg = arg;
 	end = det_run_loop(hung_timeout, deadline, hung);
+	bool barrier;
+
+	det.done = done;
+	det.done_arg = arg;
+	end = det_run_loop(hung_timeout, deadline, hung);
 	det.done = NULL;
 	/*
 	 * A condition that holds only once every task is idle depends on
-	 * every task's last step: the harness comes after all of them.
+	 * every task's last step: the harness comes after all of them, and
+	 * its clock after all of theirs.  Otherwise it acts after the step
+	 * that ended the run, at that step's time.  (A run that did not end
+	 * well ends with nothing left to run, or at its deadline.)
 	 */
-	note(DET_NOTE_PHASE, NULL, idle && end == DET_DONE && all_idle() ? &det : NULL);
+	barrier = idle && end == DET_DONE && all_idle();
+	if (barrier || end != DET_DONE)
+		det.harness_now = det.now;
+	else if (det.last_ns / 1000 > det.harness_now)
+		det.harness_now = det.last_ns / 1000;
+	note(DET_NOTE_PHASE, NULL, barrier ? &det : NULL);
 	return end;
 }
 
@@ -704,6 +745,10 @@ static enum det_end det_run_loop(u64 hung_timeout, u64 deadline,
 				next = deadline;
 			if (next > det.now)
 				det.now = next;
+			/* The busy-waiters waited that long too. */
+			for (int i = 0; i < n; i++)
+				if (runnable[i]->det->ns < next * 1000)
+					runnable[i]->det->ns = next * 1000;
 			det.idle_polls = 0;
 			continue;
 		}
@@ -721,8 +766,11 @@ static enum det_end det_run_loop(u64 hung_timeout, u64 deadline,
 			t = choose(NULL, runnable, n);
 		}
 		det.next = NULL;
-		if (t->det->yielded)
-			det.now += DET_POLL_QUANTUM;
+		if (t->det->yielded) {
+			t->det->ns += DET_POLL_QUANTUM * 1000;
+			if (t->det->ns / 1000 > det.now)
+				det.now = t->det->ns / 1000;
+		}
 		if (__atomic_load_n(&t->polling, __ATOMIC_RELAXED))
 			det.idle_polls++;
 		else
@@ -730,6 +778,7 @@ static enum det_end det_run_loop(u64 hung_timeout, u64 deadline,
 		t->det->yielded = false;
 		note_step(t);
 		switch_to_task(t);
+		det.last_ns = t->det->ns;
 		yielder = t->det && t->det->state == DET_READY && t->det->yielded ? t : NULL;
 	}
 }

@@ -52,6 +52,7 @@ struct det_task {
 	enum det_state state;
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
 	const void *wait_lock;	/* BLOCKED spinning on this lock */
+	u64 ns;			/* its clock: virtual nanoseconds */
 	const void *pending;	/* READY at a point: the object of its next op */
 	bool pending_load;	/* that op only reads it */
 	bool fresh;		/* no visible op since it started or woke */
@@ -80,8 +81,17 @@ struct det_sched {
 	bool killed_one;		/* a task killed here; see collect_runnable() */
 	struct task_struct *cur;
 	struct task_struct *next;	/* chosen at a preemption */
-	u64 now;
-	unsigned int now_ns;		/* below a microsecond */
+	/*
+	 * Time.  Every task has its own clock (struct det_task.ns), as if
+	 * it had a CPU of its own: its steps advance it, and a task woken or
+	 * created by another starts no earlier than its waker.  A timer
+	 * expires when the latest clock reaches it.  What a task reads of
+	 * time is then fixed by what happens before its steps, not by the
+	 * order in which independent steps were interleaved.
+	 */
+	u64 now;			/* the latest clock of any task (us) */
+	u64 harness_now;		/* what the harness's clock reads (us) */
+	u64 last_ns;			/* the clock of the last task that ran */
 	u64 next_timer;			/* the earliest deadline; 0: none */
 	u64 steps;
 	u64 choice_points;
@@ -112,6 +122,18 @@ static inline void set_wait_lock(struct det_task *d, const void *lock)
 {
 	det.nr_spinning += !!lock - !!d->wait_lock;
 	d->wait_lock = lock;
+}
+
+/*
+ * @d is woken by the step running now (or by the harness): it goes on no
+ * earlier than its waker's clock.
+ */
+static inline void det_sync_clock(struct det_task *d)
+{
+	u64 ns = det.cur ? det.cur->det->ns : det.harness_now * 1000;
+
+	if (ns > d->ns)
+		d->ns = ns;
 }
 
 /* Tell a strategy that wants to know (struct det_strategy.note). */

@@ -48,6 +48,7 @@ static void wake_lock_waiters(const void *lock)
 
 		if (d && d->state == DET_BLOCKED && d->wait_lock == lock) {
 			set_wait_lock(d, NULL);
+			det_sync_clock(d);
 			set_state(d, DET_READY);
 			if (det.cur || det_harness_acts())
 				note(DET_NOTE_WAKE, det.tasks[i], NULL);
