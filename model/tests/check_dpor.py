@@ -11,19 +11,27 @@ verdicts; and that its shards, run through GNU parallel, complete and
 reach what one process reaches.  (Their schedule counts need not add up to
 one process's exactly: the search names an object by its address, and a
 freed object's address reused by another is a conflict, sound but
-dependent on the heap's layout, which differs between processes.)  The cells are the searches that complete here in about a minute:
+dependent on the heap's layout, which differs between processes.)  The cells are the searches that complete here in seconds:
 
-  idle under the seed             189,466 schedules, every one a pass
-  seed-bug-small under vanilla    1,012 schedules, every one the oops
+  idle under the seed             6,358 schedules, every one a pass
+  seed-bug-small under vanilla    491 schedules, every one the oops
 
 Each has one end state, so what this catches is a search that stops early,
 misjudges, or loses its shards' work; whether the reduction loses a state
 is test_dpor.c's question, on programs small enough to run every
 interleaving.
 
-Usage: check_dpor.py PINMM.  Prints one line per check and ends with
-"N passed, N failed".
+With --long, it also runs the complete search of seed-bug-small under the
+seed (millions of schedules: about half an hour on two cores, in shards on
+every core) and checks that it reaches every end state of dfs:0 and dfs:1
+of the same cell, all of them passes.  That cell has more than one end
+state, and the bounded searches reach some only at other timer phases:
+what this catches is a reduction that loses a state on the whole machine.
+
+Usage: check_dpor.py PINMM [--long].  Prints one line per check and ends
+with "N passed, N failed".
 """
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -33,10 +41,11 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def explore(pinmm, tmp, scenario, policy, strategy, *extra):
+def explore(pinmm, tmp, scenario, policy, strategy, *extra, tag=""):
     """One search's summary (pinmm explore --summary)."""
-    name = os.path.join(tmp, "%s-%s-%s.json" % (scenario, policy,
-                                                strategy.replace(":", "")))
+    name = os.path.join(tmp, "%s-%s-%s%s.json" % (scenario, policy,
+                                                  strategy.replace(":", ""),
+                                                  tag))
     cmd = [pinmm, "explore", scenario, "--policy", policy, "--strategy",
            strategy, "--keep-going", "--out", os.path.join(tmp, "f"),
            "--summary", name] + list(extra)
@@ -60,8 +69,45 @@ def sharded(pinmm, tmp, scenario, policy, strategy, *extra):
     return p.returncode, p.stdout
 
 
+def complete_sharded(pinmm, tmp, scenario, policy, shards):
+    """A whole dpor search in @shards shards on every core: the union of
+    their end states, their verdicts, whether every shard completed."""
+    def shard(i):
+        return explore(pinmm, tmp, scenario, policy, "dpor", "--schedules",
+                       "0", "--shard", "%d/%d" % (i, shards),
+                       tag="-%d" % i)
+
+    states, verdicts, complete, explored = set(), set(), True, 0
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count()) as pool:
+        for d in pool.map(shard, range(shards)):
+            states |= set(d["end_states"])
+            verdicts |= set(d["verdicts"])
+            complete &= d["complete"]
+            explored += d["explored"]
+    return states, verdicts, complete, explored
+
+
+def check_long(pinmm, tmp, check):
+    """seed-bug-small under the seed: dpor complete holds dfs:0's and
+    dfs:1's end states."""
+    cell = "seed-bug-small/seed"
+    states, verdicts, complete, explored = complete_sharded(
+        pinmm, tmp, "seed-bug-small", "seed", 32)
+    print("%s: dpor ran %d schedules, %d end states" %
+          (cell, explored, len(states)))
+    check(cell + ": dpor completes", complete)
+    check(cell + ": dpor's verdicts", verdicts == {"pass"}, str(verdicts))
+    for strategy in ("dfs:0", "dfs:1"):
+        o = explore(pinmm, tmp, "seed-bug-small", "seed", strategy,
+                    "--schedules", "0")
+        missing = set(o["end_states"]) - states
+        check("%s: dpor reaches every end state of %s" % (cell, strategy),
+              o["complete"] and not missing, "%d of %d missing" %
+              (len(missing), len(o["end_states"])))
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--long"]):
         sys.exit(__doc__)
     pinmm = sys.argv[1]
     passed = failed = 0
@@ -116,6 +162,9 @@ def main():
               states(out) == states(p.stdout) != [],
               "exit %d: %s / one process: %s" % (rc, out[-300:],
                                                  p.stdout[-300:]))
+
+        if sys.argv[2:] == ["--long"]:
+            check_long(pinmm, tmp, check)
 
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
