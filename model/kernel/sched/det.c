@@ -643,10 +643,6 @@ static enum det_end __det_run(bool (*done)(void *), void *arg, bool idle,
 			      struct task_struct **hung)
 {
 	enum det_end end;
-
-	det.done = done;
-	det.done_arg = arg;
-	end = det_run_loop(hung_timeout, deadline, hung);
 	bool barrier;
 
 	det.done = done;
