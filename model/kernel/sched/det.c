@@ -549,7 +549,9 @@ static void __det_yield(void)
 	cur->det->yielded = true;
 	/*
 	 * A busy-waiter's yield may let time jump (only pollers left), which
-	 * every clock read sees; anyone else's is no op on anything.
+	 * expires timers and moves the busy-waiters' clocks: the search takes
+	 * it as a write of the clock, which every clock read reads.  Anyone
+	 * else's yield is no op on anything.
 	 */
 	cur->det->pending = __atomic_load_n(&cur->polling, __ATOMIC_RELAXED) ?
 				    &det.now : NULL;
