@@ -333,6 +333,15 @@ static int check_prog(const struct prog *p, int *nr_states)
 	return reduced.runs;
 }
 
+/* check_prog(), and the unreduced search reaches @nr end states. */
+static void check_prog_states(const struct prog *p, int nr)
+{
+	int states;
+
+	check_prog(p, &states);
+	assert_int_equal(states, nr);
+}
+
 /* Two stores racing with a load: the load sees 0, 1 or 11 (three states). */
 static void test_store_store_load(void **state)
 {
@@ -402,11 +411,8 @@ static void test_sections_ordered_by_their_lock_alone(void **state)
 		.op = {{{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}},
 		       {{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}}},
 	};
-	int states;
-
 	(void)state;
-	check_prog(&p, &states);
-	assert_int_equal(states, 2); /* who went first */
+	check_prog_states(&p, 2); /* who went first */
 }
 
 /*
@@ -424,11 +430,8 @@ static void test_a_clock_read_follows_from_its_past(void **state)
 		.nr_ops = {2, 2},
 		.op = {{{WORK, 0}, {WORK, 0}}, {{CLOCK_LOAD, 0}, {CLOCK_LOAD, 0}}},
 	};
-	int states;
-
 	(void)state;
-	check_prog(&p, &states);
-	assert_int_equal(states, 1);
+	check_prog_states(&p, 1);
 }
 
 /*
@@ -446,11 +449,8 @@ static void test_a_timer_wakes_at_its_deadline(void **state)
 		.op = {{{WORK, 0}, {WORK, 0}, {STORE, 0}},
 		       {{SLEEP, 0}, {LOAD, 0}, {CLOCK_LOAD, 0}}},
 	};
-	int states;
-
 	(void)state;
-	check_prog(&p, &states);
-	assert_int_equal(states, 2);
+	check_prog_states(&p, 2);
 }
 
 /*
