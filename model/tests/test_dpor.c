@@ -411,6 +411,7 @@ static void test_sections_ordered_by_their_lock_alone(void **state)
 		.op = {{{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}},
 		       {{OWN_LOAD, 0}, {OWN_LOAD, 0}, {PLAIN_LOCKED_ADD, 0}}},
 	};
+
 	(void)state;
 	check_prog_states(&p, 2); /* who went first */
 }
@@ -430,6 +431,7 @@ static void test_a_clock_read_follows_from_its_past(void **state)
 		.nr_ops = {2, 2},
 		.op = {{{WORK, 0}, {WORK, 0}}, {{CLOCK_LOAD, 0}, {CLOCK_LOAD, 0}}},
 	};
+
 	(void)state;
 	check_prog_states(&p, 1);
 }
@@ -449,6 +451,7 @@ static void test_a_timer_wakes_at_its_deadline(void **state)
 		.op = {{{WORK, 0}, {WORK, 0}, {STORE, 0}},
 		       {{SLEEP, 0}, {LOAD, 0}, {CLOCK_LOAD, 0}}},
 	};
+
 	(void)state;
 	check_prog_states(&p, 2);
 }
