@@ -77,8 +77,10 @@ static bool event_conflicts(const struct pinmm_event *e, const void *obj,
 	return false;
 }
 
-/* Step @e also touches @obj (@load: only reads it). */
-/* Its index in obj[], or -1: the step now touches everything. */
+/*
+ * Step @e also touches @obj (@load: only reads it).  Returns its index in
+ * obj[], or -1: the step now touches everything.
+ */
 static int event_add(struct pinmm_event *e, const void *obj, bool load)
 {
 	if (e->nr_objs < 0)
