@@ -14,7 +14,7 @@ freed object's address reused by another is a conflict, sound but
 dependent on the heap's layout, which differs between processes.)  The cells are the searches that complete here in seconds:
 
   idle under the seed             6,358 schedules, every one a pass
-  seed-bug-small under vanilla    491 schedules, every one the oops
+  seed-bug-small under vanilla    1,473 schedules, every one the oops
 
 Each has one end state, so what this catches is a search that stops early,
 misjudges, or loses its shards' work; whether the reduction loses a state

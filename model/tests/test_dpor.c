@@ -690,6 +690,29 @@ static unsigned int rnd(unsigned int n)
 }
 
 /*
+ * The harness's store after task 0 has finished lands before task 1's
+ * section on the word, inside it (task 1 preempted between its load and
+ * its store) or after it: three end states.  In the schedule that runs
+ * task 1 to its end first, every task has exited by the time the harness
+ * stores, and the store must still be recorded, or its race with task 1's
+ * store is never reversed and the middle state is lost (found by the
+ * random programs once they had sleeping locks).
+ */
+static void test_harness_after_every_task_exited(void **state)
+{
+	const struct prog p = {
+		.nr_tasks = 2,
+		.nr_ops = {1, 3},
+		.op = {{{TEST_BIT, 2}},
+		       {{READ_LOCKED_LOAD, 1}, {LOAD, 0}, {WRITE_LOCKED_ADD, 2}}},
+		.harness_word = 3,
+	};
+
+	(void)state;
+	check_prog_states(&p, 3);
+}
+
+/*
  * Random programs of two or three tasks on two or three words, small
  * enough for every interleaving: three tasks get two ops each at most and
  * no critical section (each is three points).
@@ -737,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_a_failed_acquisition_races_with_the_holders_alone),
 		cmocka_unit_test(test_an_acquisition_races_with_the_holders_acquisition),
 		cmocka_unit_test(test_harness_between_runs),
+		cmocka_unit_test(test_harness_after_every_task_exited),
 		cmocka_unit_test(test_bits_of_one_word_commute),
 		cmocka_unit_test(test_word_load_sees_every_bit),
 		cmocka_unit_test(test_random_programs),

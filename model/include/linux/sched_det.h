@@ -167,11 +167,12 @@ void det_yield(void);
 void det_wake(struct task_struct *t);
 void det_run_until_exited(struct task_struct *t);
 __attribute__((noreturn)) void det_task_exit(struct task_struct *t);
-void det_block_on_lock(const void *lock);
+/* The running task finds @lock (called @name) taken: block until a release. */
+void det_block_on_lock(const void *lock, const char *name);
 /* The running task's op on @lock is a try: it does not wait for it. */
 void det_trylock(const void *lock);
 /* The same, for a reader of an rwlock_t: its retry only reads the lock. */
-void det_block_on_lock_read(const void *lock);
+void det_block_on_lock_read(const void *lock, const char *name);
 void det_lock_released(const void *lock);
 /* A reader let go of @lock (@last: no reader holds it any more). */
 void det_lock_released_shared(const void *lock, bool last);

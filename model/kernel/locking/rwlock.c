@@ -38,9 +38,9 @@ static void det_rwlock_wait(rwlock_t *lock, bool write)
 		BUG_ON(!t ||
 		       __atomic_load_n(&lock->det_writer, __ATOMIC_RELAXED) == t);
 		if (write)
-			det_block_on_lock(lock);
+			det_block_on_lock(lock, lock->name);
 		else
-			det_block_on_lock_read(lock);
+			det_block_on_lock_read(lock, lock->name);
 		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
 			do_exit();
 	}

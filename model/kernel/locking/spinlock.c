@@ -34,7 +34,7 @@ static void det_spin_lock(spinlock_t *lock)
 
 	while (__atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED)) {
 		BUG_ON(!t || __atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED) == t);
-		det_block_on_lock(lock);
+		det_block_on_lock(lock, lock->name);
 		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
 			do_exit();
 	}

@@ -109,17 +109,14 @@ void det_exit(void)
 /*
  * The harness (the caller of det_run(), no task) acts between two runs:
  * what it touches, and whom it wakes, belongs to the step that ended the
- * run (DET_NOTE_PHASE).  Once every task has exited, nothing it does can
- * be ordered against a step any more, and it is not told.
+ * run (DET_NOTE_PHASE).  That holds after every task has exited too:
+ * what it does then still conflicts with the steps before, and a schedule
+ * that ended the run sooner would have put it before some of them.  (After
+ * a barrier, every step happens before it and nothing races.)
  */
 bool det_harness_acts(void)
 {
-	if (det.cur || !det_on)
-		return false;
-	for (int i = 0; i < det.nr_tasks; i++)
-		if (det.tasks[i]->det && det.tasks[i]->det->state != DET_EXITED)
-			return true;
-	return false;
+	return !det.cur && det_on && det.nr_tasks;
 }
 
 /* @t begins a step: its pending op, then its own code to the next point. */
@@ -839,7 +836,7 @@ static const char *__det_task_state(struct task_struct *t, char *buf,
 		return "";
 	if (d->state == DET_BLOCKED && d->wait_lock)
 		snprintf(buf, len, "spinning on %s",
-			 ((const spinlock_t *)d->wait_lock)->name);
+			 d->wait_lock_name ? d->wait_lock_name : "a lock");
 	else if (d->state == DET_BLOCKED && d->deadline)
 		snprintf(buf, len, "sleeping until %llu us",
 			 (unsigned long long)d->deadline);

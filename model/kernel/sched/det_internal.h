@@ -52,6 +52,7 @@ struct det_task {
 	enum det_state state;
 	u64 deadline;		/* BLOCKED with a timer; 0: none */
 	const void *wait_lock;	/* BLOCKED spinning on this lock */
+	const char *wait_lock_name;	/* its name, for the hang report */
 	u64 ns;			/* its clock: virtual nanoseconds */
 	const void *pending;	/* READY at a point: the object of its next op */
 	bool pending_load;	/* that op only reads it */

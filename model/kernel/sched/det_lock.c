@@ -15,12 +15,13 @@
  */
 #include "det_internal.h"
 
-static void __det_block_on_lock(const void *lock, bool read)
+static void __det_block_on_lock(const void *lock, const char *name, bool read)
 {
 	struct task_struct *cur = current;
 	struct det_task *d = cur->det;
 
 	set_wait_lock(d, lock);
+	d->wait_lock_name = name;
 	set_state(d, DET_BLOCKED);
 	note(DET_NOTE_BLOCKED, NULL, lock);
 	d->pending = lock;	/* when it runs again, it retries the lock */
@@ -74,17 +75,17 @@ static void __det_lock_released(const void *lock, bool shared, bool wake)
 		wake_lock_waiters(lock);
 }
 
-void det_block_on_lock(const void *lock)
+void det_block_on_lock(const void *lock, const char *name)
 {
 	det_ignore_begin();
-	__det_block_on_lock(lock, false);
+	__det_block_on_lock(lock, name, false);
 	det_ignore_end();
 }
 
-void det_block_on_lock_read(const void *lock)
+void det_block_on_lock_read(const void *lock, const char *name)
 {
 	det_ignore_begin();
-	__det_block_on_lock(lock, true);
+	__det_block_on_lock(lock, name, true);
 	det_ignore_end();
 }
 
