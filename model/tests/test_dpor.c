@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dpor search loses nothing: on small programs (two or three tasks, a
- * few loads and stores of a few words, spinlock and rwlock sections, stores
+ * few loads and stores of a few words, spinlock, rwlock, mutex and rwsem
+ * sections, stores
  * with preemption disabled, bit ops on a flags word and whole-word loads of
  * it, and the harness storing between two det_run() calls, run as real
  * tasks under the deterministic scheduler), the set of
@@ -22,6 +23,7 @@
 #include <linux/bitops.h>
 #include <linux/compiler.h>
 #include <linux/ktime.h>
+#include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched_det.h>
@@ -45,6 +47,9 @@ enum op_kind {
 	TEST_BIT,
 	TEST_AND_SET_BIT,
 	FLAGS_LOAD,		/* READ_ONCE() of the whole flags word */
+	SEM_READ_LOAD,		/* down_read(), load, up_read() */
+	SEM_WRITE_ADD,		/* down_write(), load, store, up_write() */
+	MUTEX_ADD,		/* mutex_lock(), load, store, mutex_unlock() */
 	NR_RANDOM_OPS,
 	/*
 	 * A section whose data are plain accesses, as the model's code is
@@ -84,6 +89,8 @@ static long own[TASKS];
 static long seen[TASKS][OPS];
 static spinlock_t lock;
 static rwlock_t rwlock;
+static struct rw_semaphore sem;
+static struct mutex mutex;
 static int finished; /* by the tasks, for the harness: not a point */
 static int task0_finished;
 
@@ -117,6 +124,23 @@ static void task_fn(void *arg)
 			seen[t][i] = READ_ONCE(mem[o->word]);
 			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
 			write_unlock(&rwlock);
+			break;
+		case SEM_READ_LOAD:
+			down_read(&sem);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			up_read(&sem);
+			break;
+		case SEM_WRITE_ADD:
+			down_write(&sem);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
+			up_write(&sem);
+			break;
+		case MUTEX_ADD:
+			mutex_lock(&mutex);
+			seen[t][i] = READ_ONCE(mem[o->word]);
+			WRITE_ONCE(mem[o->word], seen[t][i] + t + 1);
+			mutex_unlock(&mutex);
 			break;
 		case NOPREEMPT_STORE:
 			preempt_disable();
@@ -214,6 +238,8 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 	task0_finished = 0;
 	spin_lock_init(&lock);
 	rwlock_init(&rwlock);
+	init_rwsem(&sem);
+	mutex_init(&mutex);
 	sched_init(1);
 	det_init(&s.ops, 0);
 	for (int i = 0; i < prog->nr_tasks; i++)
@@ -229,6 +255,8 @@ static uint64_t run_prog(const char *spec, const struct pinmm_decision *forced,
 		task_free(t[i]);
 	}
 	det_exit();
+	destroy_rwsem(&sem);
+	mutex_destroy(&mutex);
 	h = end_state();
 	memset(r, 0, sizeof(*r));
 	r->nr_decisions = (int)s.nr_log;
@@ -394,6 +422,65 @@ static void test_rwlock_readers_commute(void **state)
 	(void)state;
 	print_message("rwlock: readers %d runs, writers %d\n", r, w);
 	assert_true(r < w);
+}
+
+/*
+ * The same for a sleeping lock: readers of one rw_semaphore commute, and
+ * a task that finds it taken sleeps until the holder lets go (each
+ * section has a point inside, where the other task can try the lock).
+ * Writers of a mutex are every order again.
+ */
+static void test_rwsem_readers_commute(void **state)
+{
+	const struct prog readers = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{SEM_READ_LOAD, 0}, {SEM_READ_LOAD, 0}},
+		       {{SEM_READ_LOAD, 1}, {SEM_READ_LOAD, 1}}},
+	};
+	const struct prog writers = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{SEM_WRITE_ADD, 0}, {SEM_WRITE_ADD, 0}},
+		       {{SEM_WRITE_ADD, 1}, {SEM_WRITE_ADD, 1}}},
+	};
+	const struct prog mutexes = {
+		.nr_tasks = 2,
+		.nr_ops = {2, 2},
+		.op = {{{MUTEX_ADD, 0}, {MUTEX_ADD, 0}},
+		       {{MUTEX_ADD, 1}, {MUTEX_ADD, 1}}},
+	};
+	int r = check_prog(&readers, NULL), w = check_prog(&writers, NULL);
+	int m = check_prog(&mutexes, NULL);
+
+	(void)state;
+	print_message("rwsem: readers %d runs, writers %d; mutex %d\n", r, w, m);
+	assert_true(r < w);
+	assert_int_equal(m, w);
+}
+
+/*
+ * Two writers of one word under a sleeping lock: the word ends at 3
+ * whoever goes first, and each sees 0 or the other's 1 or 2.  A lost
+ * update (both see 0) would be a third state: the lock's look and take
+ * must be one step.
+ */
+static void test_sleeping_lock_sections_exclude(void **state)
+{
+	const struct prog sem_writers = {
+		.nr_tasks = 2,
+		.nr_ops = {1, 1},
+		.op = {{{SEM_WRITE_ADD, 0}}, {{SEM_WRITE_ADD, 0}}},
+	};
+	const struct prog mutex_writers = {
+		.nr_tasks = 2,
+		.nr_ops = {1, 1},
+		.op = {{{MUTEX_ADD, 0}}, {{MUTEX_ADD, 0}}},
+	};
+
+	(void)state;
+	check_prog_states(&sem_writers, 2);
+	check_prog_states(&mutex_writers, 2);
 }
 
 /*
@@ -752,6 +839,8 @@ int main(void)
 		cmocka_unit_test(test_store_store_load),
 		cmocka_unit_test(test_locked_increments),
 		cmocka_unit_test(test_rwlock_readers_commute),
+		cmocka_unit_test(test_rwsem_readers_commute),
+		cmocka_unit_test(test_sleeping_lock_sections_exclude),
 		cmocka_unit_test(test_store_without_preemption),
 		cmocka_unit_test(test_sections_ordered_by_their_lock_alone),
 		cmocka_unit_test(test_a_clock_read_follows_from_its_past),
