@@ -71,8 +71,9 @@ static void det_sleep_on_lock(const void *lock, const char *name,
 
 /*
  * The deterministic path reads and writes the locks' fields with no
- * scheduling point (not READ_ONCE()): a lock's only point is its
- * acquisition's, so that no task can come between its look and its take.
+ * scheduling point (not READ_ONCE()), so that no task can come between a
+ * look that finds the lock free and the take.  (One that finds it taken
+ * passes set_wchan()'s clock read, a point, and looks again after it.)
  */
 static struct task_struct *mutex_owner(const struct mutex *lock)
 {
