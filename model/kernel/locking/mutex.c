@@ -115,7 +115,8 @@ void mutex_lock(struct mutex *lock)
 	if (sched_det())
 		det_mutex_lock(lock);
 	else
-		wait_event_named(lock->wait, mutex_try_acquire(lock), lock->name);
+		wait_event_named(lock->wait, mutex_try_acquire(lock),
+				 lock->name);
 	lock_acquired(lock, lock->name, true);
 }
 
