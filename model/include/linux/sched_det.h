@@ -167,12 +167,15 @@ void det_yield(void);
 void det_wake(struct task_struct *t);
 void det_run_until_exited(struct task_struct *t);
 __attribute__((noreturn)) void det_task_exit(struct task_struct *t);
-/* The running task finds @lock (called @name) taken: block until a release. */
-void det_block_on_lock(const void *lock, const char *name);
+/*
+ * The running task waits for @lock (called @name) while @busy(@lock): it
+ * blocks, and each release lets it look again, a reader (@read) as a read
+ * of the lock.  A task killed meanwhile leaves (do_exit()).
+ */
+void det_wait_for_lock(const void *lock, const char *name, bool read,
+		       bool (*busy)(const void *lock));
 /* The running task's op on @lock is a try: it does not wait for it. */
 void det_trylock(const void *lock);
-/* The same, for a reader of an rwlock_t: its retry only reads the lock. */
-void det_block_on_lock_read(const void *lock, const char *name);
 void det_lock_released(const void *lock);
 /* A reader let go of @lock (@last: no reader holds it any more). */
 void det_lock_released_shared(const void *lock, bool last);

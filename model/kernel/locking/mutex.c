@@ -12,7 +12,7 @@
  * field, and the wait queue is not used.  The acquisition is a scheduling
  * point on the lock itself (a load of it for a reader), as for rwlock_t;
  * a task that finds it taken sleeps, its wait channel naming the lock,
- * until a release lets it try again (det_block_on_lock()).  Through the
+ * until a release lets it try again (det_wait_for_lock()).  Through the
  * wait queue, every acquisition and release would be two or three steps
  * on its spinlock, and two readers' acquisitions would be dependent
  * though they commute: a search that reverses every race would run each
@@ -45,27 +45,17 @@ void mutex_destroy(struct mutex *lock)
 }
 
 /*
- * Deterministic mode: sleep until @busy(@lock) is false, woken by each
- * release, a reader (@read) as a reader of the lock.
+ * Deterministic mode: det_wait_for_lock(), as a sleeper whose wait
+ * channel is the lock (@wq names it for the hang report).
  */
 static void det_sleep_on_lock(const void *lock, const char *name,
 			      struct wait_queue_head *wq, bool read,
 			      bool (*busy)(const void *lock))
 {
-	struct task_struct *t = current;
-
 	if (!busy(lock))
 		return;
-	BUG_ON(!t);
 	set_wchan(name, WCHAN_EVENT, wq);
-	while (busy(lock)) {
-		if (read)
-			det_block_on_lock_read(lock, name);
-		else
-			det_block_on_lock(lock, name);
-		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
-			do_exit();
-	}
+	det_wait_for_lock(lock, name, read, busy);
 	clear_wchan();
 }
 
@@ -85,12 +75,17 @@ static bool mutex_busy(const void *arg)
 	return mutex_owner(arg);
 }
 
+static void det_mutex_take(struct mutex *lock)
+{
+	__atomic_store_n(&lock->owner, current, __ATOMIC_RELAXED);
+	det_lock_acquired(lock);
+}
+
 static void det_mutex_lock(struct mutex *lock)
 {
 	sched_point_on(lock);
 	det_sleep_on_lock(lock, lock->name, &lock->wait, false, mutex_busy);
-	__atomic_store_n(&lock->owner, current, __ATOMIC_RELAXED);
-	det_lock_acquired(lock);
+	det_mutex_take(lock);
 }
 
 static bool mutex_try_acquire(struct mutex *lock)
@@ -127,8 +122,7 @@ int mutex_trylock(struct mutex *lock)
 		det_trylock(lock);
 		if (mutex_busy(lock))
 			return 0;
-		__atomic_store_n(&lock->owner, current, __ATOMIC_RELAXED);
-		det_lock_acquired(lock);
+		det_mutex_take(lock);
 	} else if (!mutex_try_acquire(lock)) {
 		return 0;
 	}
@@ -173,7 +167,6 @@ void destroy_rwsem(struct rw_semaphore *sem)
 	destroy_waitqueue_head(&sem->wait);
 }
 
-/* Deterministic mode: a writer holds it (@write: or anyone does). */
 static long rwsem_count(const void *arg)
 {
 	return __atomic_load_n(&((const struct rw_semaphore *)arg)->count,
@@ -185,6 +178,7 @@ static void rwsem_set_count(struct rw_semaphore *sem, long count)
 	__atomic_store_n(&sem->count, count, __ATOMIC_RELAXED);
 }
 
+/* Deterministic mode: a writer holds it (rwsem_held(): or anyone does). */
 static bool rwsem_write_held(const void *arg)
 {
 	return rwsem_count(arg) < 0;
@@ -195,6 +189,12 @@ static bool rwsem_held(const void *arg)
 	return rwsem_count(arg) != 0;
 }
 
+static void det_rwsem_take(struct rw_semaphore *sem, bool write)
+{
+	rwsem_set_count(sem, write ? -1 : rwsem_count(sem) + 1);
+	det_lock_acquired(sem);
+}
+
 static void det_down(struct rw_semaphore *sem, bool write)
 {
 	if (write)
@@ -203,8 +203,7 @@ static void det_down(struct rw_semaphore *sem, bool write)
 		sched_point_on_load(sem);
 	det_sleep_on_lock(sem, sem->name, &sem->wait, !write,
 			  write ? rwsem_held : rwsem_write_held);
-	rwsem_set_count(sem, write ? -1 : rwsem_count(sem) + 1);
-	det_lock_acquired(sem);
+	det_rwsem_take(sem, write);
 }
 
 static void det_up(struct rw_semaphore *sem, bool write)
@@ -265,8 +264,7 @@ int down_read_trylock(struct rw_semaphore *sem)
 		det_trylock(sem);
 		if (rwsem_write_held(sem))
 			return 0;
-		rwsem_set_count(sem, rwsem_count(sem) + 1);
-		det_lock_acquired(sem);
+		det_rwsem_take(sem, false);
 	} else if (!rwsem_try_read(sem)) {
 		return 0;
 	}

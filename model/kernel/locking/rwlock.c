@@ -28,22 +28,30 @@ void rwlock_destroy(rwlock_t *lock)
 	pthread_rwlock_destroy(&lock->raw);
 }
 
+/* A writer holds @arg (rwlock_held(): or a reader does). */
+static bool rwlock_write_held(const void *arg)
+{
+	const rwlock_t *lock = arg;
+
+	return __atomic_load_n(&lock->det_writer, __ATOMIC_RELAXED);
+}
+
+static bool rwlock_held(const void *arg)
+{
+	const rwlock_t *lock = arg;
+
+	return rwlock_write_held(lock) ||
+	       __atomic_load_n(&lock->det_readers, __ATOMIC_RELAXED);
+}
+
 /* Block until @lock has no writer (@write: and no reader either). */
 static void det_rwlock_wait(rwlock_t *lock, bool write)
 {
 	struct task_struct *t = current;
 
-	while (__atomic_load_n(&lock->det_writer, __ATOMIC_RELAXED) ||
-	       (write && __atomic_load_n(&lock->det_readers, __ATOMIC_RELAXED))) {
-		BUG_ON(!t ||
-		       __atomic_load_n(&lock->det_writer, __ATOMIC_RELAXED) == t);
-		if (write)
-			det_block_on_lock(lock, lock->name);
-		else
-			det_block_on_lock_read(lock, lock->name);
-		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
-			do_exit();
-	}
+	BUG_ON(t && __atomic_load_n(&lock->det_writer, __ATOMIC_RELAXED) == t);
+	det_wait_for_lock(lock, lock->name, !write,
+			  write ? rwlock_held : rwlock_write_held);
 }
 
 static void read_release(void *arg)

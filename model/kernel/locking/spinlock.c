@@ -28,16 +28,18 @@ void spin_lock_destroy(spinlock_t *lock)
  * it.  The scheduler's own context (no task) takes locks only when no task
  * is in the middle of kernel code.
  */
+static bool spin_busy(const void *lock)
+{
+	return __atomic_load_n(&((const spinlock_t *)lock)->det_owner,
+			       __ATOMIC_RELAXED);
+}
+
 static void det_spin_lock(spinlock_t *lock)
 {
 	struct task_struct *t = current;
 
-	while (__atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED)) {
-		BUG_ON(!t || __atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED) == t);
-		det_block_on_lock(lock, lock->name);
-		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
-			do_exit();
-	}
+	BUG_ON(t && __atomic_load_n(&lock->det_owner, __ATOMIC_RELAXED) == t);
+	det_wait_for_lock(lock, lock->name, false, spin_busy);
 	__atomic_store_n(&lock->det_owner, t ? (void *)t : (void *)lock,
 			 __ATOMIC_RELAXED);
 	det_lock_acquired(lock);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Locks under the deterministic scheduler (det.c): a task that finds a
- * spinlock or an rwlock_t taken against it is BLOCKED until a release lets
- * it try again, which is what spinning amounts to when one task runs at a
- * time; and every release is told to a search that records steps, a
+ * spinlock, an rwlock_t, a mutex or an rw_semaphore taken against it is
+ * BLOCKED until a release lets it try again (det_wait_for_lock()), which
+ * is what spinning amounts to when one task runs at a time, and what
+ * sleeping on the lock's wait queue amounts to for the sleeping locks
+ * (they set the wait channel around it); and every release is told to a search that records steps, a
  * writer's as a write of the lock, a reader's as a read.  The attempt that
  * found the lock taken is told too: it changed nothing, so no later step
  * depends on it (it would otherwise race with the holder's release, and
@@ -13,6 +15,8 @@
  *
  * Locking: none; everything here runs on one host thread.
  */
+#include <linux/bug.h>
+
 #include "det_internal.h"
 
 static void __det_block_on_lock(const void *lock, const char *name, bool read)
@@ -75,18 +79,19 @@ static void __det_lock_released(const void *lock, bool shared, bool wake)
 		wake_lock_waiters(lock);
 }
 
-void det_block_on_lock(const void *lock, const char *name)
+void det_wait_for_lock(const void *lock, const char *name, bool read,
+		       bool (*busy)(const void *lock))
 {
-	det_ignore_begin();
-	__det_block_on_lock(lock, name, false);
-	det_ignore_end();
-}
+	struct task_struct *t = current;
 
-void det_block_on_lock_read(const void *lock, const char *name)
-{
-	det_ignore_begin();
-	__det_block_on_lock(lock, name, true);
-	det_ignore_end();
+	while (busy(lock)) {
+		BUG_ON(!t);
+		det_ignore_begin();
+		__det_block_on_lock(lock, name, read);
+		det_ignore_end();
+		if (__atomic_load_n(&t->killed, __ATOMIC_ACQUIRE))
+			do_exit();
+	}
 }
 
 void det_trylock(const void *lock)
